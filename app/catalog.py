@@ -1,0 +1,94 @@
+"""Client for the external catalog API, and the failures it can report."""
+
+import logging
+from typing import Any
+
+import httpx
+
+from app.config import Settings
+from app.errors import AppError
+
+logger = logging.getLogger(__name__)
+
+
+class CatalogError(AppError):
+    """The catalog could not give us the item; subclasses say how, with the status we answer."""
+
+
+class CatalogItemNotFound(CatalogError):
+    status_code = 404
+    detail = "External item not found"
+
+
+class CatalogBadStatus(CatalogError):
+    status_code = 502
+    detail = "External service error"
+
+
+class CatalogInvalidResponse(CatalogError):
+    status_code = 502
+    detail = "External service returned an invalid response"
+
+
+class CatalogTimeout(CatalogError):
+    status_code = 504
+    detail = "External service timed out"
+
+
+class CatalogUnavailable(CatalogError):
+    status_code = 503
+    detail = "External service unavailable"
+
+
+def make_http_client(settings: Settings) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        base_url=settings.catalog_base_url, timeout=settings.catalog_timeout_seconds
+    )
+
+
+class CatalogClient:
+    """Fetches items from `{base_url}/data/{item_id}`; one retry when the connection fails."""
+
+    attempts = 2
+
+    def __init__(self, http: httpx.AsyncClient, *, retry_after_seconds: int = 5) -> None:
+        self.http = http
+        self.retry_after_seconds = retry_after_seconds
+
+    async def fetch_item(self, item_id: str) -> dict[str, Any]:
+        response = await self._get(f"/data/{item_id}")
+        return interpret_response(item_id, response)
+
+    async def _get(self, path: str) -> httpx.Response:
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return await self.http.get(path)
+            except httpx.TimeoutException as exc:
+                logger.warning("catalog timed out on %s: %r", path, exc)
+                raise CatalogTimeout() from exc
+            except httpx.TransportError as exc:
+                # Connection refused or reset: nothing reached the catalog, so retrying is safe.
+                logger.warning("catalog unreachable on %s (attempt %d): %r", path, attempt, exc)
+                last_error = exc
+        raise CatalogUnavailable(
+            headers={"Retry-After": str(self.retry_after_seconds)}
+        ) from last_error
+
+
+def interpret_response(item_id: str, response: httpx.Response) -> dict[str, Any]:
+    """Map the catalog's answer to its data, or to the failure we report."""
+    if response.status_code == 404:
+        logger.info("catalog has no item %s", item_id)
+        raise CatalogItemNotFound()
+    if response.status_code != 200:
+        logger.warning("catalog answered %d for %s", response.status_code, item_id)
+        raise CatalogBadStatus()
+    try:
+        data = response.json()
+    except ValueError as exc:
+        logger.warning("catalog sent a body that is not JSON for %s", item_id)
+        raise CatalogInvalidResponse() from exc
+    if not isinstance(data, dict):
+        logger.warning("catalog sent %s instead of an object for %s", type(data).__name__, item_id)
+        raise CatalogInvalidResponse()
+    return data

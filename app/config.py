@@ -1,0 +1,48 @@
+"""Settings read from the environment (pydantic-settings), validated at start-up."""
+
+from enum import StrEnum
+from typing import Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Only ever acceptable where nothing real is at stake; production refuses to start with it.
+DEFAULT_SECRET_KEY = "insecure-development-secret-change-me-0123456789"
+MIN_SECRET_BYTES = 32
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    environment: Environment = Environment.DEVELOPMENT
+    database_url: str = "sqlite+pysqlite:///./app.db"
+
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
+    access_token_expire_minutes: int = Field(default=30, ge=1, le=24 * 60)
+
+    # argon2id parameters; the defaults are argon2-cffi's RFC 9106 low-memory profile.
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_cost_kib: int = Field(default=65536, ge=8)
+    argon2_parallelism: int = Field(default=4, ge=1)
+
+    catalog_base_url: str = "http://127.0.0.1:8081"
+    catalog_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
+    catalog_retry_after_seconds: int = Field(default=5, ge=1)
+
+    @model_validator(mode="after")
+    def _secret_is_strong(self) -> Self:
+        secret = self.secret_key.get_secret_value()
+        if len(secret.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes long")
+        relaxed = {Environment.DEVELOPMENT, Environment.TEST}
+        if secret == DEFAULT_SECRET_KEY and self.environment not in relaxed:
+            raise ValueError(
+                f"SECRET_KEY must be set to a private value when ENVIRONMENT={self.environment}"
+            )
+        return self

@@ -1,0 +1,70 @@
+"""FastAPI dependencies: settings, hasher, catalog, the calling user and role checks."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.orm import Session
+
+from app.catalog import CatalogClient
+from app.config import Settings
+from app.database import get_db
+from app.errors import AuthenticationError, PermissionDeniedError
+from app.models import User
+from app.security import InvalidTokenError, PasswordHasher, decode_access_token
+
+# auto_error=False: we raise ourselves, so every 401 carries the same header and wording.
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token", auto_error=False)
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_hasher(request: Request) -> PasswordHasher:
+    hasher: PasswordHasher = request.app.state.hasher
+    return hasher
+
+
+def get_catalog(request: Request) -> CatalogClient:
+    catalog: CatalogClient = request.app.state.catalog
+    return catalog
+
+
+DbSession = Annotated[Session, Depends(get_db)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+HasherDep = Annotated[PasswordHasher, Depends(get_hasher)]
+CatalogDep = Annotated[CatalogClient, Depends(get_catalog)]
+
+
+def resolve_token_user(db: Session, token: str | None, settings: Settings) -> User:
+    """The active user a bearer token stands for; the role comes from the database, not the token."""
+    if not token:
+        raise AuthenticationError("Not authenticated")
+    try:
+        user_id = decode_access_token(token, settings)
+    except InvalidTokenError as exc:
+        raise AuthenticationError() from exc
+    user = db.get(User, user_id)
+    if user is None or not user.is_active:
+        raise AuthenticationError()
+    return user
+
+
+def get_current_user(
+    db: DbSession, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> User:
+    return resolve_token_user(db, token, settings)
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require_admin(user: CurrentUser) -> User:
+    if not user.is_admin:
+        raise PermissionDeniedError()
+    return user
+
+
+AdminUser = Annotated[User, Depends(require_admin)]

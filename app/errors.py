@@ -1,0 +1,38 @@
+"""Domain errors raised by services and mapped to HTTP answers in one place (see main.py)."""
+
+from collections.abc import Mapping
+
+
+class AppError(Exception):
+    """An expected failure with the status and message a client should see."""
+
+    status_code = 400
+    detail = "Bad request"
+
+    def __init__(self, detail: str | None = None, headers: Mapping[str, str] | None = None) -> None:
+        self.detail = detail or self.detail
+        self.headers = dict(headers or {})
+        super().__init__(self.detail)
+
+
+class NotFoundError(AppError):
+    status_code = 404
+    detail = "Not found"
+
+
+class ConflictError(AppError):
+    status_code = 409
+    detail = "Conflict"
+
+
+class PermissionDeniedError(AppError):
+    status_code = 403
+    detail = "Not enough permissions"
+
+
+class AuthenticationError(AppError):
+    status_code = 401
+    detail = "Could not validate credentials"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})

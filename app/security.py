@@ -1,0 +1,77 @@
+"""Password hashing (argon2id via pwdlib) and access tokens (PyJWT, HS256)."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import jwt
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+
+from app.config import Settings
+
+ALGORITHM = "HS256"
+REQUIRED_CLAIMS = ("sub", "iat", "exp")
+
+
+class PasswordHasher:
+    """argon2id with parameters from settings, plus a dummy hash to keep failed logins slow."""
+
+    def __init__(self, *, time_cost: int, memory_cost_kib: int, parallelism: int) -> None:
+        self.argon2 = Argon2Hasher(
+            time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=parallelism
+        )
+        self._hash = PasswordHash((self.argon2,))
+        self._dummy_hash = self._hash.hash("dummy password, never matches a real one")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "PasswordHasher":
+        return cls(
+            time_cost=settings.argon2_time_cost,
+            memory_cost_kib=settings.argon2_memory_cost_kib,
+            parallelism=settings.argon2_parallelism,
+        )
+
+    def hash(self, password: str) -> str:
+        return self._hash.hash(password)
+
+    def verify(self, password: str, hashed: str) -> bool:
+        return self._hash.verify(password, hashed)
+
+    def burn_time(self, password: str) -> None:
+        """Spend what a real verification costs, so unknown users cannot be told apart by timing."""
+        self._hash.verify(password, self._dummy_hash)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    access_token: str
+    expires_in: int
+
+
+def create_access_token(user_id: int, settings: Settings, *, now: datetime | None = None) -> IssuedToken:
+    issued_at = now or datetime.now(UTC)
+    lifetime = timedelta(minutes=settings.access_token_expire_minutes)
+    claims = {"sub": str(user_id), "iat": issued_at, "exp": issued_at + lifetime}
+    token = jwt.encode(claims, settings.secret_key.get_secret_value(), algorithm=ALGORITHM)
+    return IssuedToken(access_token=token, expires_in=int(lifetime.total_seconds()))
+
+
+class InvalidTokenError(Exception):
+    """The token is malformed, forged, expired or lacks a required claim."""
+
+
+def decode_access_token(token: str, settings: Settings) -> int:
+    """Return the user id the token was issued for, or raise InvalidTokenError."""
+    try:
+        claims = jwt.decode(
+            token,
+            settings.secret_key.get_secret_value(),
+            algorithms=[ALGORITHM],
+            options={"require": list(REQUIRED_CLAIMS)},
+        )
+    except jwt.PyJWTError as exc:
+        raise InvalidTokenError(str(exc)) from exc
+    subject = claims["sub"]
+    if not isinstance(subject, str) or not subject.isascii() or not subject.isdigit():
+        raise InvalidTokenError("subject is not a user id")
+    return int(subject)

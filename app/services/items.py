@@ -1,0 +1,74 @@
+"""Items: creation, listing, reading, changing and deleting, with ownership rules."""
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.errors import ConflictError, NotFoundError, PermissionDeniedError
+from app.models import Item, User
+from app.schemas import ItemCreate, ItemUpdate
+from app.services.pagination import PageResult, paginate
+
+DUPLICATE_NAME = "You already have an item with this name"
+
+
+def create_item(db: Session, data: ItemCreate, owner: User) -> Item:
+    _ensure_name_free(db, owner.id, data.name)
+    item = Item(owner_id=owner.id, name=data.name, description=data.description, price=data.price)
+    db.add(item)
+    _commit_or_conflict(db)
+    return item
+
+
+def list_items(db: Session, *, limit: int, offset: int, name_contains: str | None) -> PageResult[Item]:
+    query = select(Item).order_by(Item.id)
+    if name_contains:
+        # lower() on both sides: the same case-insensitive match on SQLite and PostgreSQL.
+        query = query.where(Item.name.icontains(name_contains, autoescape=True))
+    return paginate(db, query, limit=limit, offset=offset)
+
+
+def get_item(db: Session, item_id: int) -> Item:
+    item = db.get(Item, item_id)
+    if item is None:
+        raise NotFoundError("Item not found")
+    return item
+
+
+def ensure_can_modify(item: Item, user: User) -> None:
+    if item.owner_id != user.id and not user.is_admin:
+        raise PermissionDeniedError()
+
+
+def update_item(db: Session, item_id: int, changes: ItemUpdate, user: User) -> Item:
+    item = get_item(db, item_id)
+    ensure_can_modify(item, user)
+    fields = changes.model_dump(exclude_unset=True)
+    if "name" in fields and fields["name"] != item.name:
+        _ensure_name_free(db, item.owner_id, fields["name"])
+    for field, value in fields.items():
+        setattr(item, field, value)
+    _commit_or_conflict(db)
+    return item
+
+
+def delete_item(db: Session, item_id: int, user: User) -> None:
+    item = get_item(db, item_id)
+    ensure_can_modify(item, user)
+    db.delete(item)
+    db.commit()
+
+
+def _ensure_name_free(db: Session, owner_id: int, name: str) -> None:
+    clash = db.scalar(select(Item.id).where(Item.owner_id == owner_id, Item.name == name))
+    if clash is not None:
+        raise ConflictError(DUPLICATE_NAME)
+
+
+def _commit_or_conflict(db: Session) -> None:
+    try:
+        db.commit()
+    except IntegrityError as exc:
+        # The unique constraint is the real guard; the check above only gives a faster answer.
+        db.rollback()
+        raise ConflictError(DUPLICATE_NAME) from exc

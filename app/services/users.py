@@ -1,0 +1,83 @@
+"""Registration, login and user administration."""
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.errors import AuthenticationError, ConflictError, NotFoundError
+from app.models import Role, User
+from app.schemas import UserAdminUpdate, UserCreate
+from app.security import PasswordHasher
+from app.services.pagination import PageResult, paginate
+
+LOGIN_FAILED = "Incorrect username or password"
+DUPLICATE_USER = "A user with this email or username already exists"
+
+
+def register_user(db: Session, data: UserCreate, hasher: PasswordHasher) -> User:
+    """Create a member account; the role is never taken from the request."""
+    taken = db.scalar(
+        select(User.id).where((User.email == data.email) | (User.username == data.username))
+    )
+    if taken is not None:
+        raise ConflictError(DUPLICATE_USER)
+    user = User(
+        email=data.email,
+        username=data.username,
+        full_name=data.full_name,
+        hashed_password=hasher.hash(data.password),
+        role=Role.MEMBER,
+        is_active=True,
+    )
+    db.add(user)
+    try:
+        db.commit()
+    except IntegrityError as exc:
+        # A concurrent registration won the race between our check and our insert.
+        db.rollback()
+        raise ConflictError(DUPLICATE_USER) from exc
+    return user
+
+
+def authenticate(db: Session, username: str, password: str, hasher: PasswordHasher) -> User:
+    """Return the active user with these credentials; every failure looks and costs the same."""
+    user = db.scalar(select(User).where(User.username == username))
+    if user is None:
+        hasher.burn_time(password)
+        raise AuthenticationError(LOGIN_FAILED)
+    if not hasher.verify(password, user.hashed_password) or not user.is_active:
+        raise AuthenticationError(LOGIN_FAILED)
+    return user
+
+
+def get_user(db: Session, user_id: int) -> User:
+    user = db.get(User, user_id)
+    if user is None:
+        raise NotFoundError("User not found")
+    return user
+
+
+def get_visible_user(db: Session, user_id: int, viewer: User) -> User:
+    """A deactivated account is hidden from members; admins see every account."""
+    user = get_user(db, user_id)
+    if not user.is_active and not viewer.is_admin:
+        raise NotFoundError("User not found")
+    return user
+
+
+def list_users(db: Session, *, limit: int, offset: int) -> PageResult[User]:
+    return paginate(db, select(User).order_by(User.id), limit=limit, offset=offset)
+
+
+def update_user_as_admin(db: Session, user_id: int, changes: UserAdminUpdate, admin: User) -> User:
+    user = get_user(db, user_id)
+    if user.id == admin.id:
+        demoting = changes.role is not None and changes.role is not Role.ADMIN
+        if demoting or changes.is_active is False:
+            raise ConflictError("Admins cannot demote or deactivate themselves")
+    if changes.role is not None:
+        user.role = changes.role
+    if changes.is_active is not None:
+        user.is_active = changes.is_active
+    db.commit()
+    return user
