@@ -5,9 +5,9 @@ session join it through SAVEPOINTs, so application code may commit freely and th
 the end leaves the database exactly as the session fixture created it.
 """
 
-import os
 from collections.abc import Callable, Iterator
 
+import httpx2
 import pytest
 import respx
 from fastapi import FastAPI
@@ -20,7 +20,16 @@ from app.database import get_db, make_engine
 from app.main import create_app
 from app.models import Base, User
 from app.security import PasswordHasher, create_access_token
+from app.services.throttle import LoginThrottle
+from tests.databases import is_postgres, target_url, throwaway_database
 from tests.factories import bind_factories
+from tests.fakes.clock import FakeClock
+from tests.secret_scan import assert_no_secrets
+
+# pytester proves the guards bite (tests/test_guards.py); the guards fail async and undefined steps.
+# livingdoc records the scenarios for the living documentation, only under --living-docs=DIR.
+# tests.fakes.live serves a fake catalog on loopback for the @live tests.
+pytest_plugins = ["pytester", "step_defs.guards", "livingdoc.plugin", "tests.fakes.live"]
 
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
 CATALOG_BASE_URL = "http://catalog.test"
@@ -33,7 +42,7 @@ FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_cost_kib": 8, "argon2_para
 def make_test_settings(**overrides: object) -> Settings:
     values: dict[str, object] = {
         "environment": Environment.TEST,
-        "database_url": os.environ.get("TEST_DATABASE_URL", "sqlite+pysqlite://"),
+        "database_url": target_url(),
         "secret_key": TEST_SECRET_KEY,
         "catalog_base_url": CATALOG_BASE_URL,
         "catalog_timeout_seconds": 2.0,
@@ -44,8 +53,23 @@ def make_test_settings(**overrides: object) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def test_settings() -> Settings:
-    return make_test_settings()
+def database_url() -> Iterator[str]:
+    """In-memory SQLite (one per process), or a PostgreSQL database of this worker's own.
+
+    Under `pytest -n N` each worker creates and drops its own database beside the one
+    TEST_DATABASE_URL names, so workers never see each other's rows.
+    """
+    url = target_url()
+    if not is_postgres(url):
+        yield url
+        return
+    with throwaway_database(url, "suite") as worker_url:
+        yield worker_url
+
+
+@pytest.fixture(scope="session")
+def test_settings(database_url: str) -> Settings:
+    return make_test_settings(database_url=database_url)
 
 
 @pytest.fixture(scope="session")
@@ -64,8 +88,11 @@ def hasher(test_settings: Settings) -> PasswordHasher:
 
 
 @pytest.fixture(scope="session")
-def app(test_settings: Settings) -> FastAPI:
-    return create_app(test_settings)
+def app(test_settings: Settings) -> Iterator[FastAPI]:
+    app = create_app(test_settings)
+    yield app
+    # Pooled connections would otherwise outlive the worker's database.
+    app.state.engine.dispose()
 
 
 @pytest.fixture
@@ -79,7 +106,9 @@ def connection(engine: Engine) -> Iterator[Connection]:
 
 
 def _joined_session(connection: Connection) -> Session:
-    return Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    return Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
 
 
 @pytest.fixture
@@ -109,17 +138,53 @@ def override_db(app: FastAPI, connection: Connection) -> Iterator[None]:
 
 
 @pytest.fixture
-def catalog_mock(test_settings: Settings) -> Iterator[respx.MockRouter]:
-    """Outbound HTTP is mocked; a request to anything not routed fails the test loudly."""
-    with respx.mock(base_url=test_settings.catalog_base_url, assert_all_called=False) as router:
+def catalog_mock(
+    request: pytest.FixtureRequest, test_settings: Settings
+) -> Iterator[respx.MockRouter]:
+    """Outbound HTTP is mocked; a request to anything not routed fails the test loudly.
+
+    Except in `@live` tests, whose catalog is a real server on loopback (tests/fakes/live.py):
+    there the router is handed out but never started, so it intercepts nothing.
+    """
+    router = respx.mock(base_url=test_settings.catalog_base_url, assert_all_called=False)
+    if request.node.get_closest_marker("live") is not None:
         yield router
+        return
+    with router:
+        yield router
+
+
+ResponseHook = Callable[[httpx2.Response], None]
+
+
+@pytest.fixture
+def response_hooks() -> list[ResponseHook]:
+    """Called with every response the `client` receives; a plugin may append its own."""
+    return [assert_no_secrets]
+
+
+@pytest.fixture
+def login_clock(app: FastAPI) -> Iterator[FakeClock]:
+    """A fresh login throttle per test, so failed logins never leak between tests; its clock
+    moves only when the test advances it."""
+    clock = FakeClock()
+    previous = app.state.login_throttle
+    app.state.login_throttle = LoginThrottle.from_settings(app.state.settings, clock=clock)
+    yield clock
+    app.state.login_throttle = previous
 
 
 @pytest.fixture
 def client(
-    app: FastAPI, db_session: Session, override_db: None, catalog_mock: respx.MockRouter
+    app: FastAPI,
+    db_session: Session,
+    override_db: None,
+    catalog_mock: respx.MockRouter,
+    login_clock: FakeClock,
+    response_hooks: list[ResponseHook],
 ) -> Iterator[TestClient]:
     with TestClient(app) as client:
+        client.event_hooks["response"].extend(response_hooks)
         yield client
 
 

@@ -35,6 +35,14 @@ class Settings(BaseSettings):
     catalog_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
     catalog_retry_after_seconds: int = Field(default=5, ge=1)
 
+    # Brute-force protection per username (app/services/throttle.py), one process's memory.
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_seconds: float = Field(default=300.0, gt=0)
+    login_max_tracked_usernames: int = Field(default=10_000, ge=1)
+
+    # Bodies beyond this are refused with 413 before they are read into memory.
+    max_request_body_bytes: int = Field(default=64 * 1024, ge=1024)
+
     @model_validator(mode="after")
     def _secret_is_strong(self) -> Self:
         secret = self.secret_key.get_secret_value()

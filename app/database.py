@@ -33,10 +33,17 @@ def _use_sqlalchemy_transactions(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        # SQLite's own lower() folds ASCII only, PostgreSQL's every letter: without this the
+        # name filter would find "Äpfel" for "äpfel" on one engine and not the other.
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN")
+
+
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -1,13 +1,14 @@
-"""Prepare the local SQLite database for `make serve`: schema plus two demo users.
+"""Seed the local database for `make serve` with two demo users.
 
+The schema comes from migrations (`alembic upgrade head`, which `make serve` runs first).
 Prints the demo credentials; safe to run repeatedly.
 """
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from app.config import Environment, Settings
 from app.database import make_engine, make_session_factory
-from app.models import Base, Role, User
+from app.models import Role, User
 from app.security import PasswordHasher
 
 DEMO_USERS = (
@@ -20,7 +21,9 @@ def seed_demo_users(settings: Settings) -> list[tuple[str, str, Role]]:
     if settings.environment is Environment.PRODUCTION:
         raise SystemExit("refusing to create demo users in production")
     engine = make_engine(settings.database_url)
-    Base.metadata.create_all(engine)
+    if not inspect(engine).has_table(User.__tablename__):
+        engine.dispose()
+        raise SystemExit("the database has no schema yet: run `alembic upgrade head` first")
     hasher = PasswordHasher.from_settings(settings)
     with make_session_factory(engine)() as db:
         for username, email, full_name, role, password in DEMO_USERS:

@@ -12,6 +12,7 @@ from app.database import get_db
 from app.errors import AuthenticationError, PermissionDeniedError
 from app.models import User
 from app.security import InvalidTokenError, PasswordHasher, decode_access_token
+from app.services.throttle import LoginThrottle
 
 # auto_error=False: we raise ourselves, so every 401 carries the same header and wording.
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token", auto_error=False)
@@ -32,14 +33,20 @@ def get_catalog(request: Request) -> CatalogClient:
     return catalog
 
 
+def get_login_throttle(request: Request) -> LoginThrottle:
+    throttle: LoginThrottle = request.app.state.login_throttle
+    return throttle
+
+
 DbSession = Annotated[Session, Depends(get_db)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 HasherDep = Annotated[PasswordHasher, Depends(get_hasher)]
 CatalogDep = Annotated[CatalogClient, Depends(get_catalog)]
+LoginThrottleDep = Annotated[LoginThrottle, Depends(get_login_throttle)]
 
 
 def resolve_token_user(db: Session, token: str | None, settings: Settings) -> User:
-    """The active user a bearer token stands for; the role comes from the database, not the token."""
+    """The active user a bearer token stands for; the role is read from the database."""
     if not token:
         raise AuthenticationError("Not authenticated")
     try:

@@ -36,3 +36,11 @@ class AuthenticationError(AppError):
 
     def __init__(self, detail: str | None = None) -> None:
         super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+class TooManyRequestsError(AppError):
+    status_code = 429
+    detail = "Too many requests"
+
+    def __init__(self, detail: str | None = None, *, retry_after_seconds: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after_seconds)})

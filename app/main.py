@@ -4,14 +4,25 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException
 
+from app.body_limit import BodySizeLimit
 from app.catalog import CatalogClient, make_http_client
 from app.config import Settings
 from app.database import make_engine, make_session_factory
 from app.errors import AppError
+from app.http_errors import (
+    database_error_handler,
+    http_error_handler,
+    validation_error_handler,
+)
 from app.routers import admin, auth, external, health, items, users
+from app.routers.responses import EVERY_OPERATION
 from app.security import PasswordHasher
+from app.services.throttle import LoginThrottle
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -26,15 +37,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
             yield
 
-    app = FastAPI(title="Items service", version="1.0.0", lifespan=lifespan)
+    app = FastAPI(
+        title="Items service",
+        version="1.0.0",
+        lifespan=lifespan,
+        responses=EVERY_OPERATION,
+    )
+    # 413 before a huge body is read; this also bounds how deeply JSON can nest.
+    app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_request_body_bytes)
     app.state.settings = settings
     app.state.hasher = PasswordHasher.from_settings(settings)
     # Engines connect lazily: building one here opens nothing until the first request.
     app.state.engine = make_engine(settings.database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
+    app.state.login_throttle = LoginThrottle.from_settings(settings)
 
     app.add_exception_handler(AppError, _app_error_handler)  # type: ignore[arg-type]
-    for router in (auth.router, users.router, admin.router, items.router, external.router, health.router):
+    app.add_exception_handler(RequestValidationError, validation_error_handler)  # type: ignore[arg-type]
+    app.add_exception_handler(OperationalError, database_error_handler)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, http_error_handler)  # type: ignore[arg-type]
+    for router in (
+        auth.router,
+        users.router,
+        admin.router,
+        items.router,
+        external.router,
+        health.router,
+    ):
         app.include_router(router)
     return app
 

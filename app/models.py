@@ -5,7 +5,16 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -56,18 +65,35 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+# Ids are 64-bit on every engine, as the API's id bounds promise: BIGINT on PostgreSQL (whose
+# INTEGER is 32-bit, so a larger id in a URL was a 500), and on SQLite INTEGER, which is already
+# 64-bit and must stay INTEGER for the primary key to be the auto-numbered rowid.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# Named constraints, the same on every engine: migrations can then drop or alter them by name
+# (SQLite's batch mode cannot touch an unnamed one).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
 class Base(DeclarativeBase):
-    pass
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class User(Base):
     __tablename__ = "users"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     username: Mapped[str] = mapped_column(String(32), unique=True)
     full_name: Mapped[str | None] = mapped_column(String(100))
@@ -92,8 +118,10 @@ class Item(Base):
     __tablename__ = "items"
     __table_args__ = (UniqueConstraint("owner_id", "name", name="uq_items_owner_id_name"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(100))
     description: Mapped[str | None] = mapped_column(String(1000))
     price: Mapped[Decimal] = mapped_column(Money())

@@ -8,16 +8,60 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StrictBool,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+)
+from pydantic.json_schema import SkipJsonSchema
 
-from app.models import Role
+from app.models import CENT, Role
+from app.prices import MAX_PRICE, PRICE_JSON_SCHEMA, check_price_notation
+from app.text import (
+    EMAIL_NOT_AT_SPECIAL_USE_DOMAIN,
+    NO_CONTROL_CHARACTERS,
+    NO_CONTROL_CHARACTERS_BUT_LINE_BREAKS,
+    to_nfc,
+)
 
 Username = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{3,32}$")]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=128)]
-FullName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-ItemName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Description = Annotated[str, StringConstraints(max_length=1000)]
-Price = Annotated[Decimal, Field(gt=0, le=1_000_000, decimal_places=2)]
+_Name = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=100, pattern=NO_CONTROL_CHARACTERS
+    ),
+    AfterValidator(to_nfc),
+    # Again after NFC, which can lengthen a string ("\u0958" becomes two code points): the
+    # column is VARCHAR(100), and PostgreSQL refuses what SQLite would silently store.
+    StringConstraints(max_length=100),
+]
+FullName = _Name
+ItemName = _Name
+Description = Annotated[
+    str, StringConstraints(max_length=1000, pattern=NO_CONTROL_CHARACTERS_BUT_LINE_BREAKS)
+]
+
+
+def _to_cents(value: Decimal) -> Decimal:
+    # "12.5" and 12 must answer as "12.50" and "12.00" at once, not only after a re-read.
+    return value.quantize(CENT)
+
+
+Price = Annotated[
+    Decimal,
+    BeforeValidator(check_price_notation),
+    Field(gt=0, le=MAX_PRICE, decimal_places=2),
+    AfterValidator(_to_cents),
+    WithJsonSchema(PRICE_JSON_SCHEMA, mode="validation"),
+]
 
 
 class ClosedModel(BaseModel):
@@ -33,7 +77,9 @@ class Token(BaseModel):
 
 
 class UserCreate(ClosedModel):
-    email: EmailStr
+    email: Annotated[
+        EmailStr, Field(json_schema_extra={"pattern": EMAIL_NOT_AT_SPECIAL_USE_DOMAIN})
+    ]
     username: Username
     full_name: FullName | None = None
     password: Password
@@ -61,7 +107,8 @@ class UserRead(UserPublic):
 
 class UserAdminUpdate(ClosedModel):
     role: Role | None = None
-    is_active: bool | None = None
+    # Strict: the schema says boolean, so 0, 1 or "yes" are refused rather than guessed at.
+    is_active: StrictBool | None = None
 
 
 class ItemCreate(ClosedModel):
@@ -71,9 +118,10 @@ class ItemCreate(ClosedModel):
 
 
 class ItemUpdate(ClosedModel):
-    name: ItemName | None = None
+    # SkipJsonSchema: the schema says what the validator below enforces, "omit, never null".
+    name: ItemName | SkipJsonSchema[None] = None
     description: Description | None = None
-    price: Price | None = None
+    price: Price | SkipJsonSchema[None] = None
 
     @field_validator("name", "price")
     @classmethod

@@ -11,6 +11,7 @@ from app.config import Settings
 
 ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ("sub", "iat", "exp")
+MAX_USER_ID = 2**63 - 1
 
 
 class PasswordHasher:
@@ -48,7 +49,9 @@ class IssuedToken:
     expires_in: int
 
 
-def create_access_token(user_id: int, settings: Settings, *, now: datetime | None = None) -> IssuedToken:
+def create_access_token(
+    user_id: int, settings: Settings, *, now: datetime | None = None
+) -> IssuedToken:
     issued_at = now or datetime.now(UTC)
     lifetime = timedelta(minutes=settings.access_token_expire_minutes)
     claims = {"sub": str(user_id), "iat": issued_at, "exp": issued_at + lifetime}
@@ -74,4 +77,8 @@ def decode_access_token(token: str, settings: Settings) -> int:
     subject = claims["sub"]
     if not isinstance(subject, str) or not subject.isascii() or not subject.isdigit():
         raise InvalidTokenError("subject is not a user id")
-    return int(subject)
+    user_id = int(subject)
+    # Beyond a 64-bit key the database driver raises instead of finding no row.
+    if user_id > MAX_USER_ID:
+        raise InvalidTokenError("subject is not a user id")
+    return user_id

@@ -14,18 +14,26 @@ def _counts(db: Session) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("run", range(3))
-def test_each_test_starts_empty_even_after_commits(db_session: Session, client: TestClient, run: int) -> None:
+def test_each_test_starts_empty_even_after_commits(
+    db_session: Session, client: TestClient, run: int
+) -> None:
     assert _counts(db_session) == (0, 0)
     ItemFactory.create_batch(2)
     response = client.post(
         "/users/",
-        json={"email": f"run{run}@example.com", "username": f"run_{run}", "password": "long-enough"},
+        json={
+            "email": f"run{run}@example.com",
+            "username": f"run_{run}",
+            "password": "long-enough",
+        },
     )
     assert response.status_code == 201, response.text
     assert _counts(db_session) == (3, 2)
 
 
-def test_a_failed_request_rolls_back_to_its_savepoint_only(db_session: Session, client: TestClient) -> None:
+def test_a_failed_request_rolls_back_to_its_savepoint_only(
+    db_session: Session, client: TestClient
+) -> None:
     UserFactory(username="taken", email="taken@example.com")
     duplicate = {"email": "taken@example.com", "username": "other", "password": "long-enough"}
     assert client.post("/users/", json=duplicate).status_code == 409

@@ -20,7 +20,9 @@ def create_item(db: Session, data: ItemCreate, owner: User) -> Item:
     return item
 
 
-def list_items(db: Session, *, limit: int, offset: int, name_contains: str | None) -> PageResult[Item]:
+def list_items(
+    db: Session, *, limit: int, offset: int, name_contains: str | None
+) -> PageResult[Item]:
     query = select(Item).order_by(Item.id)
     if name_contains:
         # lower() on both sides: the same case-insensitive match on SQLite and PostgreSQL.

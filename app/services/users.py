@@ -16,11 +16,7 @@ DUPLICATE_USER = "A user with this email or username already exists"
 
 def register_user(db: Session, data: UserCreate, hasher: PasswordHasher) -> User:
     """Create a member account; the role is never taken from the request."""
-    taken = db.scalar(
-        select(User.id).where((User.email == data.email) | (User.username == data.username))
-    )
-    if taken is not None:
-        raise ConflictError(DUPLICATE_USER)
+    _ensure_available(db, data)
     user = User(
         email=data.email,
         username=data.username,
@@ -37,6 +33,15 @@ def register_user(db: Session, data: UserCreate, hasher: PasswordHasher) -> User
         db.rollback()
         raise ConflictError(DUPLICATE_USER) from exc
     return user
+
+
+def _ensure_available(db: Session, data: UserCreate) -> None:
+    # A fast, friendly answer; the unique constraints are the real guard (see register_user).
+    taken = db.scalar(
+        select(User.id).where((User.email == data.email) | (User.username == data.username))
+    )
+    if taken is not None:
+        raise ConflictError(DUPLICATE_USER)
 
 
 def authenticate(db: Session, username: str, password: str, hasher: PasswordHasher) -> User:

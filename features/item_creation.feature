@@ -1,0 +1,127 @@
+@items
+Feature: Offering items
+  As a member of the marketplace
+  I want to offer items with a name, a price and an optional description
+  So that other members can find them and know exactly what they cost
+
+  Background:
+    Given Alice is a member
+
+  Rule: A well-formed item is accepted and belongs to the member who offered it
+
+    @smoke
+    Scenario: Alice offers several items at once
+      When Alice offers these items:
+        | name          | price  | description                     |
+        | Desk lamp     | 24.99  | Brass, with a green glass shade |
+        | Oak bookshelf | 180.00 | Five shelves, solid oak         |
+        | Fountain pen  | 12.50  |                                 |
+      Then every item is accepted (201)
+      And Alice's items are:
+        | name          | price  |
+        | Desk lamp     | 24.99  |
+        | Oak bookshelf | 180.00 |
+        | Fountain pen  | 12.50  |
+
+    Scenario: A long description is kept word for word
+      When Alice offers an "Oak bookshelf" for 180.00, described as:
+        """
+        Solid oak, five shelves, 180 cm tall.
+        Minor scratches on the left side; collection only, bring a friend.
+        """
+      Then the item is accepted (201)
+      And the "Oak bookshelf" is described exactly as offered
+
+  Rule: An item needs a name of at most 100 characters
+
+    Scenario Outline: A name that is <name> is refused
+      When Alice offers an item whose name is <name>
+      Then the item is refused because of its name (422)
+      And Alice has no items
+
+      Examples:
+        | name                |
+        | empty               |
+        | only spaces         |
+        | 101 characters long |
+
+    Scenario: A name of exactly 100 characters is accepted
+      When Alice offers an item whose name is 100 characters long
+      Then the item is accepted (201)
+
+    Scenario: Spaces around a name are dropped
+      When Alice offers a "  Desk lamp  " for 24.99
+      Then the item is accepted (201)
+      And Alice's items are:
+        | name      | price |
+        | Desk lamp | 24.99 |
+
+  Rule: A description is optional and at most 1000 characters
+
+    Scenario: An item may be offered without a description
+      When Alice offers a "Fountain pen" for 12.50
+      Then the item is accepted (201)
+      And the "Fountain pen" has no description
+
+    Scenario Outline: A description that is <description> is refused
+      When Alice offers an item whose description is <description>
+      Then the item is refused because of its description (422)
+      And Alice has no items
+
+      Examples:
+        | description          |
+        | 1001 characters long |
+        | 5000 characters long |
+
+    Scenario: A description of exactly 1000 characters is accepted
+      When Alice offers an item whose description is 1000 characters long
+      Then the item is accepted (201)
+
+  Rule: A price is above zero, at most one million, and counted in whole cents
+
+    Scenario Outline: A price that is <problem> is refused
+      When Alice offers a "Desk lamp" <price>
+      Then the item is refused because of its price (422)
+      And Alice has no items
+
+      Examples:
+        | price           | problem           |
+        | without a price | missing           |
+        | for 0.00        | zero              |
+        | for -5.00       | negative          |
+        | for 1000000.01  | over one million  |
+        | for 12.345      | finer than a cent |
+
+    Scenario Outline: A price of <price> is accepted and shown to the cent
+      When Alice offers a "Desk lamp" for <price>
+      Then the item is accepted (201)
+      And the "Desk lamp" is priced at <shown>
+
+      Examples:
+        | price      | shown      |
+        | 0.01       | 0.01       |
+        | 1000000.00 | 1000000.00 |
+        | 15         | 15.00      |
+        | 12.5       | 12.50      |
+
+  Rule: A member cannot offer two items with the same name, but members may share names
+
+    Scenario: A second item with the same name is refused
+      Given Alice already offers a "Desk lamp" for 24.99
+      When Alice offers a "Desk lamp" for 30.00
+      Then Alice is told she already has an item with that name (409)
+      And Alice's items are:
+        | name      | price |
+        | Desk lamp | 24.99 |
+
+    Scenario: A name that differs only by surrounding spaces is the same name
+      Given Alice already offers a "Desk lamp" for 24.99
+      When Alice offers a " Desk lamp " for 30.00
+      Then Alice is told she already has an item with that name (409)
+
+    Scenario: Two members may each offer an item with the same name
+      Given Bob is another member
+      And Bob already offers a "Desk lamp" for 19.00
+      When Alice offers a "Desk lamp" for 24.99
+      Then the item is accepted (201)
+      And there are 2 items named "Desk lamp" on offer

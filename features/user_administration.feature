@@ -1,0 +1,89 @@
+@users
+Feature: Administering accounts
+  As an admin of the marketplace
+  I want to see every account and grant or withdraw admin rights and access
+  So that the right people can do the right things, and nobody else can
+
+  Background:
+    Given Olivia is an admin
+    And Alice is a member
+    And Bob is another member
+
+  Rule: Admins see every account, a page at a time, oldest first
+
+    Scenario: Olivia lists every account
+      When Olivia lists the accounts
+      Then the page lists these accounts, of 3 in total:
+        | username | role   | active |
+        | olivia   | admin  | yes    |
+        | alice    | member | yes    |
+        | bob      | member | yes    |
+
+    Scenario: Olivia lists the accounts a page at a time
+      When Olivia lists the accounts 2 at a time, skipping the first 2
+      Then the page lists these accounts, of 3 in total:
+        | username | role   | active |
+        | bob      | member | yes    |
+
+    Scenario: A deactivated account is still listed for admins
+      Given Dave is a member whose account was deactivated
+      When Olivia lists the accounts 1 at a time, skipping the first 3
+      Then the page lists these accounts, of 4 in total:
+        | username | role   | active |
+        | dave     | member | no     |
+
+    Scenario: Alice, a member, may not list the accounts
+      When Alice lists the accounts
+      Then Alice is told she is not allowed (403)
+
+  Rule: Admins grant and withdraw admin rights and access
+
+    Scenario: Olivia makes Bob an admin
+      When Olivia makes Bob an admin
+      Then the change is saved (200)
+      And Bob can list every account
+
+    Scenario: Olivia makes Carol, an admin, a member again
+      Given Carol is an admin
+      When Olivia makes Carol a member
+      Then the change is saved (200)
+      And Carol cannot list every account
+
+    Scenario: Olivia deactivates Bob, who can no longer sign in
+      When Olivia deactivates Bob
+      Then the change is saved (200)
+      And Bob cannot sign in as "bob"
+
+    Scenario: Olivia reactivates Dave, who can sign in again
+      Given Dave is a member whose account was deactivated
+      When Olivia reactivates Dave
+      Then the change is saved (200)
+      And Dave can sign in as "dave"
+
+    Scenario: An account that does not exist cannot be changed
+      When Olivia deactivates an account that does not exist
+      Then Olivia is told there is no such account (404)
+
+  Rule: An admin cannot lock themselves out
+
+    Scenario: Olivia cannot make herself a member
+      When Olivia makes herself a member
+      Then Olivia is told admins cannot demote or deactivate themselves (409)
+      And Olivia can list every account
+
+    Scenario: Olivia cannot deactivate herself
+      When Olivia deactivates herself
+      Then Olivia is told admins cannot demote or deactivate themselves (409)
+      And Olivia can sign in as "olivia"
+
+  Rule: Members cannot administer accounts, not even their own
+
+    Scenario: Alice cannot make herself an admin
+      When Alice makes herself an admin
+      Then Alice is told she is not allowed (403)
+      And Alice cannot list every account
+
+    Scenario: Alice cannot deactivate Bob
+      When Alice deactivates Bob
+      Then Alice is told she is not allowed (403)
+      And Bob can sign in as "bob"

@@ -1,0 +1,143 @@
+"""Turn what a pytest item did (step events, phase outcomes) into a `Run` with a status per step.
+
+Pure functions, so every status case is unit-tested without running pytest.
+
+Step statuses follow Cucumber: the step that broke is `failed` (or `undefined` when no
+definition matched), and every step after it is `skipped`. A scenario pytest skipped has all
+its steps `skipped`. An expected failure (xfail) is a `skipped` scenario whose broken step is
+`skipped` too, carrying the error: the run is green, and no report derived from it may be red.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from livingdoc.model import ApiCall, Run, Status, StepResult
+
+MESSAGE_LIMIT = 4000
+
+
+@dataclass
+class StepEvent:
+    """One step that pytest-bdd started (or failed to find)."""
+
+    line: int
+    status: Status | None = None  # None while running; stays None if a skip or exit interrupted it
+    duration: float = 0.0
+    message: str | None = None
+    match: str | None = None
+
+
+@dataclass
+class PhaseOutcome:
+    """The essentials of one pytest TestReport (setup, call or teardown)."""
+
+    outcome: str  # "passed", "failed" or "skipped"
+    duration: float = 0.0
+    message: str | None = None  # error text or skip reason
+    wasxfail: str | None = None  # set when pytest's xfail machinery decided the outcome
+
+
+@dataclass
+class ItemTrace:
+    feature: str
+    line: int
+    row: int | None
+    nodeid: str
+    step_lines: list[int]
+    events: list[StepEvent] = field(default_factory=list)
+    phases: dict[str, PhaseOutcome] = field(default_factory=dict)
+    api_calls: list[ApiCall] = field(default_factory=list)
+
+
+def truncate(message: str | None) -> str | None:
+    if message is None or len(message) <= MESSAGE_LIMIT:
+        return message
+    return message[:MESSAGE_LIMIT] + f"\n... ({len(message) - MESSAGE_LIMIT} more characters)"
+
+
+def build_run(trace: ItemTrace) -> Run:
+    steps = [_step_result(event) for event in trace.events]
+    steps += [StepResult(Status.SKIPPED) for _ in range(len(trace.step_lines) - len(steps))]
+    run = Run(
+        feature=trace.feature,
+        line=trace.line,
+        row=trace.row,
+        nodeid=trace.nodeid,
+        status=Status.PASSED,
+        steps=steps,
+        duration=sum(phase.duration for phase in trace.phases.values()),
+        api_calls=_unique(trace.api_calls),
+    )
+    setup = trace.phases.get("setup")
+    call = trace.phases.get("call")
+    if setup is None or setup.outcome == "skipped":
+        run.status = Status.SKIPPED
+        run.message = _skip_reason(setup)
+    elif setup.outcome == "failed":
+        _fail_outside_steps(run, "setup", setup.message)
+    elif call is not None:
+        _apply_call(run, trace.events, call)
+    teardown = trace.phases.get("teardown")
+    if teardown is not None and teardown.outcome == "failed" and run.status is not Status.FAILED:
+        _fail_outside_steps(run, "teardown", teardown.message)
+    return run
+
+
+def _step_result(event: StepEvent) -> StepResult:
+    # An event without a status was interrupted; `_apply_call` decides what it became.
+    status = Status.SKIPPED if event.status is None else event.status
+    return StepResult(status, event.duration, truncate(event.message), event.match)
+
+
+def _apply_call(run: Run, events: list[StepEvent], call: PhaseOutcome) -> None:
+    broken = next((i for i, e in enumerate(events) if e.status is not Status.PASSED), None)
+    if call.outcome == "passed":
+        run.status = Status.PASSED
+        return
+    if call.outcome == "skipped" and call.wasxfail is not None:
+        run.status = Status.SKIPPED
+        reason = f"Expected to fail: {call.wasxfail}" if call.wasxfail else "Expected to fail"
+        if broken is not None and run.steps[broken].status is Status.FAILED:
+            step = run.steps[broken]
+            step.status = Status.SKIPPED
+            step.message = truncate(f"{reason}\n{step.message or ''}".rstrip())
+            run.message = reason
+        else:
+            run.message = truncate(f"{reason}\n{call.message or ''}".rstrip())
+        return
+    if call.outcome == "skipped":
+        run.status = Status.SKIPPED
+        run.message = truncate(call.message)
+        if broken is not None and events[broken].status is None:
+            run.steps[broken].message = truncate(call.message)
+        return
+    # Failed.
+    if broken is None:
+        # Every step passed: the test function's own body, or a strict XPASS, failed it.
+        _fail_outside_steps(run, "call", call.message)
+    elif events[broken].status is Status.UNDEFINED:
+        run.status = Status.UNDEFINED
+    else:
+        run.status = Status.FAILED
+        if events[broken].status is None:  # interrupted by something that is no Exception
+            run.steps[broken].status = Status.FAILED
+            run.steps[broken].message = truncate(call.message)
+
+
+def _fail_outside_steps(run: Run, phase: str, message: str | None) -> None:
+    run.status = Status.FAILED
+    run.phase = phase
+    run.message = truncate(message or f"failed in {phase}")
+
+
+def _skip_reason(setup: PhaseOutcome | None) -> str | None:
+    if setup is None:
+        return None
+    if setup.wasxfail is not None:
+        return f"Expected to fail, not run: {setup.wasxfail}".rstrip(": ")
+    return truncate(setup.message)
+
+
+def _unique(calls: list[ApiCall]) -> list[ApiCall]:
+    return list(dict.fromkeys(calls))

@@ -1,0 +1,1 @@
+"""Step definitions binding features/*.feature to the app (pytest-bdd)."""

@@ -1,0 +1,66 @@
+"""Keeps transport detail out of the specification.
+
+A feature states behaviour in the product owner's words; the URL, the HTTP verb and the JSON that
+carry it belong to the step definitions. Any of them in a `.feature` file means a step is
+describing plumbing, so the whole text is checked, comments, tables and doc strings included.
+"""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+# Upper case and whole word only: "get" and "post" are ordinary English, GET and POST are not.
+_HTTP_VERB = re.compile(r"\b(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b")
+_URL = re.compile(
+    r"\b[A-Za-z][A-Za-z0-9+.-]*://\S*"  # any scheme: http://, https://, ws://, postgresql://
+    r"|\bwww\.\S+"
+    # A path such as /items/ or /token, starting a word; "and/or", "1/2" and " / " stay prose.
+    r"""|(?<![^\s"'(])/[A-Za-z_{<][\w{}<>./-]*"""
+)
+_JSON = re.compile(
+    r"""\{\s*["']"""  # an object opening with a quoted key
+    r"|\[\s*[\[{]"  # an array of objects or arrays
+    r"""|\[\s*"[^"\n]*"\s*[,\]]"""  # an array of strings
+    r"""|"[^"\n]*"\s*:\s*(?:["\[{\d-]|true\b|false\b|null\b)"""  # "key": value
+    r'|(?:"{3}|`{3})\s*json\b'  # a doc string declared as JSON
+)
+RULES = (("URL", _URL), ("HTTP verb", _HTTP_VERB), ("JSON", _JSON))
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: Path
+    line: int
+    kind: str
+    match: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.kind} {self.match!r} in: {self.text}"
+
+
+def lint_text(path: Path, text: str) -> list[Finding]:
+    findings = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for kind, pattern in RULES:
+            # The first hit of each kind is enough to point at the line.
+            if match := pattern.search(line):
+                findings.append(Finding(path, number, kind, match.group(0), line.strip()))
+    return findings
+
+
+def lint(features_dir: Path) -> list[Finding]:
+    """Every finding in every .feature under `features_dir`, paths shown from its parent."""
+    findings = []
+    for path in sorted(features_dir.rglob("*.feature")):
+        shown = path.relative_to(features_dir.parent)
+        findings.extend(lint_text(shown, path.read_text(encoding="utf-8")))
+    return findings
+
+
+def report(findings: list[Finding]) -> str:
+    listing = "\n".join(f"  {finding}" for finding in findings)
+    return (
+        f"{len(findings)} piece(s) of transport detail in the features; say what the user "
+        f"does and sees, and leave URLs, HTTP verbs and JSON to the step definitions:\n{listing}"
+    )

@@ -1,0 +1,104 @@
+"""Runtime guards for the acceptance suite, loaded as a pytest plugin from the root conftest.
+
+pytest-bdd 9 has two quiet failure modes these hooks make loud:
+
+- it calls step functions synchronously, so an `async def` step returns a coroutine nobody awaits
+  (and an async generator step is never even started): the step's body never runs, yet the scenario
+  passes;
+- it looks a step definition up only when the scenario reaches that step, so undefined steps are
+  reported one at a time, after the earlier steps have already acted, and not at all when an
+  earlier step skips the scenario.
+"""
+
+import inspect
+import os
+from collections.abc import Callable
+
+import pytest
+from _pytest.fixtures import FixtureRequest
+from pytest_bdd.exceptions import StepDefinitionNotFoundError
+from pytest_bdd.parser import Feature, Scenario, Step
+from pytest_bdd.scenario import find_fixturedefs_for_step
+
+
+def _is_async(func: Callable[..., object]) -> bool:
+    # A sync wrapper (functools.wraps) around an async step is just as unawaited.
+    candidates = (func, inspect.unwrap(func))
+    return any(inspect.iscoroutinefunction(f) or inspect.isasyncgenfunction(f) for f in candidates)
+
+
+def _where(request: FixtureRequest, feature: Feature, line: int) -> str:
+    return f"{os.path.relpath(feature.filename, request.config.rootpath)}:{line}"
+
+
+def _defined_at(func: Callable[..., object]) -> str:
+    code = getattr(inspect.unwrap(func), "__code__", None)
+    if code is None:
+        return repr(func)
+    return f"{os.path.relpath(code.co_filename)}:{code.co_firstlineno}"
+
+
+def _is_defined(request: FixtureRequest, step: Step) -> bool:
+    definitions = find_fixturedefs_for_step(step, request._fixturemanager, request.node)
+    return next(iter(definitions), None) is not None
+
+
+def undefined_steps(request: FixtureRequest, scenario: Scenario) -> list[Step]:
+    """The steps of `scenario` that no step definition visible to this test can parse."""
+    # The same lookup pytest-bdd makes lazily, step by step; visibility of step definitions
+    # cannot change while a scenario runs, so asking up front gives the same answer.
+    return [step for step in scenario.steps if not _is_defined(request, step)]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_bdd_before_scenario(
+    request: FixtureRequest, feature: Feature, scenario: Scenario
+) -> None:
+    missing = undefined_steps(request, scenario)
+    if not missing:
+        return
+    for step in missing:
+        # The hook pytest-bdd fires for the one undefined step it finds, so reporters that listen
+        # to it (cucumber JSON, living docs) hear about every step this guard finds.
+        request.config.hook.pytest_bdd_step_func_lookup_error(
+            request=request,
+            feature=feature,
+            scenario=scenario,
+            step=step,
+            exception=StepDefinitionNotFoundError(
+                f"Step definition is not found: {step}. Line {step.line_number} in scenario "
+                f'"{scenario.name}" in the feature "{feature.filename}"'
+            ),
+        )
+    listing = "\n".join(
+        f"  {_where(request, feature, step.line_number)}  {step.keyword.strip()} {step.name!r}"
+        f"  -> needs @{step.type}({step.name!r})"
+        for step in missing
+    )
+    pytest.fail(
+        f"Scenario {scenario.name!r} ({_where(request, feature, scenario.line_number)}) has "
+        f"{len(missing)} undefined step(s); no step ran:\n{listing}",
+        pytrace=False,
+    )
+
+
+def pytest_bdd_before_step_call(
+    request: FixtureRequest,
+    feature: Feature,
+    scenario: Scenario,
+    step: Step,
+    step_func: Callable[..., object],
+    step_func_args: dict[str, object],
+) -> None:
+    if not _is_async(step_func):
+        return
+    # Raised inside pytest-bdd's step try-block, so its reports mark this step as the failed one.
+    where = _where(request, feature, step.line_number)
+    pytest.fail(
+        f"{step.keyword.strip()} {step.name!r} ({where}, scenario "
+        f"{scenario.name!r}) is implemented by an async function "
+        f"{step_func.__qualname__} at {_defined_at(step_func)}. pytest-bdd never awaits a step, "
+        "so its body would not run and the scenario would pass anyway. Write the step as a "
+        "plain `def`.",
+        pytrace=False,
+    )

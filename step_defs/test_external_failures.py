@@ -1,0 +1,162 @@
+"""features/external_failures.feature: the supplier's catalog, when it answers and when it fails."""
+
+import httpx
+import respx
+from fastapi.testclient import TestClient
+from pytest_bdd import given, scenarios, then, when
+
+from app.config import Settings
+from step_defs.support import api, catalog
+from step_defs.support.api import HeadersFor
+from step_defs.support.context import ScenarioContext
+from step_defs.support.expect import expect_answer, expect_detail, expect_same
+from step_defs.support.types import CatalogAnswer, CatalogServerBehaviour, step_text
+from tests.fakes.catalog import FakeCatalog, Mode, catalog_item
+
+scenarios("external_failures.feature")
+
+
+def _route(ctx: ScenarioContext) -> respx.Route:
+    assert ctx.catalog_route is not None, "describe the catalog's item before changing it"
+    return ctx.catalog_route
+
+
+@given(step_text('the catalog describes item "{code:Quoted}" as:'))
+def _(
+    ctx: ScenarioContext,
+    catalog_mock: respx.MockRouter,
+    code: str,
+    datatable: list[list[str]],
+) -> None:
+    data: dict[str, object] = {attribute: value for attribute, value in datatable}  # noqa: C416
+    ctx.catalog_items[code] = data
+    ctx.catalog_route = catalog.describe_item(catalog_mock, code, data)
+
+
+@given(step_text('the catalog does not know item "{code:Quoted}"'))
+def _(ctx: ScenarioContext, catalog_mock: respx.MockRouter, code: str) -> None:
+    ctx.catalog_route = catalog_mock.get(catalog.ITEM_PATH.format(code=code)).mock(
+        return_value=httpx.Response(404, json={"error": "no such item"})
+    )
+
+
+@given(step_text("the catalog fails with a server error ({status:d})"))
+def _(ctx: ScenarioContext, catalog_mock: respx.MockRouter, status: int) -> None:
+    ctx.catalog_route = catalog.any_item(catalog_mock).mock(
+        return_value=httpx.Response(status, text="Internal error")
+    )
+
+
+@given(step_text("the catalog does not answer in time"))
+def _(ctx: ScenarioContext, catalog_mock: respx.MockRouter) -> None:
+    ctx.catalog_route = catalog.any_item(catalog_mock).mock(
+        side_effect=httpx.ReadTimeout("the catalog did not answer in time")
+    )
+
+
+@given(step_text("the catalog cannot be reached"))
+def _(ctx: ScenarioContext, catalog_mock: respx.MockRouter) -> None:
+    ctx.catalog_route = catalog.any_item(catalog_mock).mock(
+        side_effect=httpx.ConnectError("connection refused")
+    )
+
+
+@given(step_text("the catalog answers with {answer:CatalogAnswer}"))
+def _(ctx: ScenarioContext, catalog_mock: respx.MockRouter, answer: CatalogAnswer) -> None:
+    ctx.catalog_route = catalog.any_item(catalog_mock).mock(
+        return_value=catalog.unusable_answer(answer)
+    )
+
+
+@given(step_text("the first attempt to reach the catalog fails"))
+def _(ctx: ScenarioContext) -> None:
+    route = _route(ctx)
+    answer = route.return_value
+    assert answer is not None, "the catalog's answer must be described first"
+    route.side_effect = [httpx.ConnectError("connection refused"), answer]
+
+
+# --- @live: a real catalog server on loopback (tests/fakes/live.py points the app at it) ------
+
+SERVER_MODES = {
+    CatalogServerBehaviour.SLOW: Mode.SLOW,
+    CatalogServerBehaviour.HANGS_MID_BODY: Mode.HANG_MID_BODY,
+    CatalogServerBehaviour.RESETS: Mode.RESET,
+    CatalogServerBehaviour.NOT_RUNNING: Mode.CLOSED_PORT,
+    CatalogServerBehaviour.INTERNAL_ERROR: Mode.SERVER_ERROR,
+    CatalogServerBehaviour.UNAVAILABLE: Mode.UNAVAILABLE,
+    CatalogServerBehaviour.NOT_DATA: Mode.INVALID_JSON,
+    CatalogServerBehaviour.UNKNOWN_ITEM: Mode.NOT_FOUND,
+}
+# What the service may add to the catalog's time limit before it answers.
+ANSWER_SLACK_SECONDS = 0.5
+
+
+@given(step_text('the catalog server describes item "{code:Quoted}"'))
+def _(ctx: ScenarioContext, catalog_server: FakeCatalog, code: str) -> None:
+    catalog_server.set_mode(Mode.NORMAL)
+    ctx.catalog_items[code] = catalog_item(code)
+
+
+@given(step_text("the catalog server {behaviour:CatalogServerBehaviour}"))
+def _(catalog_server: FakeCatalog, behaviour: CatalogServerBehaviour) -> None:
+    catalog_server.set_mode(SERVER_MODES[behaviour])
+
+
+@when(step_text('{actor:Actor} looks up item "{code:Quoted}" in the catalog'))
+def _(
+    ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, actor: str, code: str
+) -> None:
+    ctx.record(api.catalog_item(client, headers_for(actor), code))
+
+
+@then(step_text('{actor:Actor} sees what the catalog says about item "{code:Quoted}"'))
+def _(ctx: ScenarioContext, actor: str, code: str) -> None:
+    body = expect_answer(ctx.last, 200, f"{actor} should see the catalog's item {code}")
+    expected = {"item_id": code, "external_data": ctx.catalog_items[code]}
+    expect_same(body, expected, "what the catalog says, passed on unchanged", ctx.last)
+
+
+@then(step_text("the catalog was {calls:CatalogCalls}"))
+def _(catalog_mock: respx.MockRouter, ctx: ScenarioContext, calls: int) -> None:
+    expect_same(catalog_mock.calls.call_count, calls, "how often the catalog was asked", ctx.last)
+
+
+@then(step_text("{actor:Actor} has that answer within half a second of the catalog's time limit"))
+def _(ctx: ScenarioContext, live_settings: Settings, actor: str) -> None:
+    # A promise to callers, not a benchmark: the slack is generous for a loaded machine.
+    limit = live_settings.catalog_timeout_seconds + ANSWER_SLACK_SECONDS
+    waited = ctx.last.elapsed.total_seconds()
+    assert waited < limit, f"{actor} waited {waited:.2f}s, more than {limit:.2f}s"
+
+
+@then(step_text("{actor:Actor} is told the catalog has no such item (404)"))
+def _(ctx: ScenarioContext, actor: str) -> None:
+    expect_detail(ctx.last, 404, "External item not found", f"{actor} should be told")
+
+
+@then(step_text("{actor:Actor} is told the catalog is failing (502)"))
+def _(ctx: ScenarioContext, actor: str) -> None:
+    expect_detail(ctx.last, 502, "External service error", f"{actor} should be told")
+
+
+@then(step_text("{actor:Actor} is told the catalog took too long (504)"))
+def _(ctx: ScenarioContext, actor: str) -> None:
+    expect_detail(ctx.last, 504, "External service timed out", f"{actor} should be told")
+
+
+@then(
+    step_text(
+        "{actor:Actor} is told the catalog is unavailable and to retry in {seconds:d} seconds (503)"
+    )
+)
+def _(ctx: ScenarioContext, actor: str, seconds: int) -> None:
+    expect_detail(ctx.last, 503, "External service unavailable", f"{actor} should be told")
+    retry_after = ctx.last.headers.get("Retry-After")
+    expect_same(retry_after, str(seconds), "when to try again", ctx.last)
+
+
+@then(step_text("{actor:Actor} is told the catalog's answer was unusable (502)"))
+def _(ctx: ScenarioContext, actor: str) -> None:
+    detail = "External service returned an invalid response"
+    expect_detail(ctx.last, 502, detail, f"{actor} should be told")

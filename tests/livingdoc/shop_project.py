@@ -1,0 +1,238 @@
+"""A small pytest-bdd project that ends in every status, for the plugin's end-to-end tests.
+
+`make_shop_project(pytester)` writes it into a pytester directory: one feature whose
+scenarios pass, fail, have an undefined first or later step, are skipped or expected to
+fail, a Rule with a tagged outline, a second feature no test module binds, and a tiny
+FastAPI app the steps call, so the API coverage table has something to show.
+"""
+
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+SHOP_FEATURE = """\
+@shop
+Feature: Shop
+  As a product owner
+  I want every verdict on every sentence
+
+  @smoke
+  Scenario: Buying a lamp
+    Given an open shop
+    When I buy a "lamp"
+    And I look in the basement
+    Then I own a "lamp"
+
+  Scenario: Owning what was never bought
+    When I buy a "lamp"
+    Then I own a "desk"
+
+  Scenario: Nobody wrote the first step
+    Given a step nobody wrote
+    Then I own a "lamp"
+
+  Scenario: Nobody wrote a later step
+    When I buy a "lamp"
+    Then a later step nobody wrote
+
+  @closed
+  Scenario: The shop is closed today
+    When I buy a "lamp"
+
+  @known_bug
+  Scenario: Desks are known to go missing
+    When I buy a "desk"
+    Then I own a "chair"
+
+  @pricing
+  Rule: Prices are what the list says
+
+    Background:
+      Given an open shop
+
+    @prices
+    Scenario Outline: A <thing> costs <price>
+      When I buy a "<thing>"
+      Then it costs <price>
+
+      @cheap
+      Examples: Cheap things
+        | thing | price |
+        | pen   | 1     |
+        | cup   | 2     |
+
+      @dear
+      Examples: Dear things
+        | thing | price |
+        | sofa  | 999   |
+
+  Rule: The stockroom
+
+    Background:
+      Given the stockroom is flooded
+
+    Scenario: Fetching a chair from the stockroom
+      When I buy a "chair"
+"""
+
+UNBOUND_FEATURE = """\
+Feature: Returns
+  Nobody has written the tests for this feature yet.
+
+  Scenario: A lamp is returned
+    Given an open shop
+    When I return a "lamp"
+"""
+
+SAMPLE_APP = """\
+from fastapi import FastAPI, HTTPException
+
+
+def create_app() -> FastAPI:
+    app = FastAPI()
+    app.state.things = {}
+
+    @app.post("/things/", status_code=201, summary="Buy a thing")
+    def buy(name: str) -> dict:
+        thing_id = len(app.state.things) + 1
+        app.state.things[thing_id] = name
+        return {"id": thing_id}
+
+    @app.get("/things/{thing_id}", summary="Look at a thing")
+    def look(thing_id: int) -> dict:
+        if thing_id not in app.state.things:
+            raise HTTPException(404, "no such thing")
+        return {"id": thing_id, "name": app.state.things[thing_id]}
+
+    @app.delete("/things/{thing_id}", status_code=204, summary="Throw a thing away")
+    def throw_away(thing_id: int) -> None:
+        app.state.things.pop(thing_id, None)
+
+    return app
+
+
+app = create_app()
+"""
+
+CONFTEST = """\
+import pytest
+from fastapi.testclient import TestClient
+from pytest_bdd import given, parsers, then, when
+
+from sample_app import create_app
+
+pytest_plugins = ["livingdoc.plugin"]
+
+PRICES = {"pen": 1, "cup": 3, "sofa": 999}
+
+
+def pytest_bdd_apply_tag(tag, function):
+    if tag == "closed":
+        pytest.mark.skip(reason="the shop is closed on Sundays")(function)
+        return True
+    if tag == "known_bug":
+        pytest.mark.xfail(reason="bug 7: desks vanish", strict=True)(function)
+        return True
+    return None
+
+
+@pytest.fixture(scope="session")
+def app():
+    return create_app()
+
+
+@pytest.fixture
+def client(app):
+    app.state.things.clear()
+    with TestClient(app) as client:
+        yield client
+
+
+@given("an open shop")
+def open_shop(client):
+    assert client.get("/things/1").status_code == 404
+
+
+@when(parsers.parse('I buy a "{thing}"'), target_fixture="bought")
+def buy(client, thing):
+    response = client.post("/things/", params={"name": thing})
+    assert response.status_code == 201
+    return {"id": response.json()["id"], "thing": thing}
+
+
+@given("the stockroom is flooded")
+def flooded():
+    raise RuntimeError("the stockroom is under water")
+
+
+@when("I look in the basement")
+def basement(client):
+    assert client.get("/basement").status_code == 404
+
+
+@then(parsers.parse('I own a "{thing}"'))
+def own(client, bought, thing):
+    response = client.get(f"/things/{bought['id']}")
+    assert response.json()["name"] == thing, f"I own a {response.json()['name']}, not a {thing}"
+
+
+@then(parsers.parse("it costs {price:d}"))
+def costs(bought, price):
+    assert PRICES[bought["thing"]] == price
+"""
+
+TEST_MODULE = """\
+from pytest_bdd import scenarios
+
+scenarios("shop.feature")
+"""
+
+INI = """\
+[pytest]
+bdd_features_base_dir = features/
+living_docs_openapi = sample_app:app
+living_docs_title = Shop documentation
+pythonpath = .
+xfail_strict = true
+filterwarnings = error
+# Only the plugins the project needs: the outer environment's (hypothesis, faker...) cost seconds.
+addopts = -p no:cacheprovider -p pytest_bdd.plugin -p xdist.plugin
+markers =
+    shop
+    smoke
+    pricing
+    prices
+    cheap
+    dear
+"""
+
+
+def make_shop_project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
+    monkeypatch.setenv("LIVING_DOCS_COMMIT", "0123456789ab")
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    pytester.makeini(INI)
+    features = pytester.mkdir("features")
+    (features / "shop.feature").write_text(SHOP_FEATURE, encoding="utf-8")
+    (features / "returns.feature").write_text(UNBOUND_FEATURE, encoding="utf-8")
+    pytester.makepyfile(sample_app=SAMPLE_APP, test_shop=TEST_MODULE)
+    pytester.makeconftest(CONFTEST)
+    return pytester.path
+
+
+# What the run must record: case name -> status (outline rows by their filled-in name).
+EXPECTED_STATUSES = {
+    "Buying a lamp": "passed",
+    "Owning what was never bought": "failed",
+    "Nobody wrote the first step": "undefined",
+    "Nobody wrote a later step": "undefined",
+    "The shop is closed today": "skipped",
+    "Desks are known to go missing": "skipped",
+    "A pen costs 1": "passed",
+    "A cup costs 2": "failed",
+    "A sofa costs 999": "passed",
+    "Fetching a chair from the stockroom": "failed",
+    "A lamp is returned": "not run",
+}

@@ -1,0 +1,105 @@
+"""The generated page in a real browser: Playwright driving Debian's Chromium.
+
+Never downloads a browser: it launches /usr/bin/chromium (`apt-get install -y chromium`,
+which .ci/run does) and skips, saying so, where that is missing.
+"""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from tests.livingdoc.shop_project import REPO_ROOT, make_shop_project
+
+pytest_plugins = ["pytester"]
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOT = REPO_ROOT / "reports" / "living-docs-browser.png"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def generated_page(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Path:
+    make_shop_project(pytester, monkeypatch)
+    pytester.runpytest_subprocess("--living-docs=reports").assert_outcomes(
+        passed=3, failed=5, skipped=1, xfailed=1
+    )
+    return pytester.path / "reports" / "living-docs" / "index.html"
+
+
+@pytest.fixture
+def browser_page(generated_page: Path) -> Iterator[tuple[Page, list[str]]]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: `apt-get install -y chromium` to run this test")
+    requests: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1600})
+            page.on("request", lambda request: requests.append(request.url))
+            page.goto(generated_page.as_uri())
+            yield page, requests
+        finally:
+            browser.close()
+
+
+def visible_scenarios(page: Page) -> list[str]:
+    return page.locator("article.scenario:visible .name").all_inner_texts()
+
+
+def shown(page: Page) -> str:
+    return page.locator("#shown").inner_text()
+
+
+def test_filter_by_tag_search_and_follow_a_coverage_link(
+    browser_page: tuple[Page, list[str]], generated_page: Path
+) -> None:
+    page, requests = browser_page
+    assert shown(page) == "11 of 11 scenarios shown"
+    assert len(visible_scenarios(page)) == 9  # an outline is one scenario of three cases
+
+    page.get_by_role("button", name="@pricing").click()
+    assert visible_scenarios(page) == ["A <thing> costs <price>"]
+    assert shown(page) == "3 of 11 scenarios shown"
+    page.get_by_role("button", name="@dear").click()  # tags combine: @pricing and @dear
+    assert page.locator("tr.row:visible").count() == 1
+    assert shown(page) == "1 of 11 scenarios shown"
+
+    page.get_by_role("button", name="Clear filters").click()
+    page.get_by_role("searchbox").fill("stockroom")
+    assert visible_scenarios(page) == ["Fetching a chair from the stockroom"]
+    assert page.locator("section.feature:visible h2").all_inner_texts() == ["Feature: Shop @shop"]
+    failure = page.locator("article.scenario:visible pre.msg")
+    assert "RuntimeError: the stockroom is under water" in failure.inner_text()
+
+    page.get_by_role("searchbox").fill("")
+    page.locator("button[data-status-filter='failed']").click()
+    assert sorted(visible_scenarios(page)) == [
+        "A <thing> costs <price>",
+        "Fetching a chair from the stockroom",
+        "Owning what was never bought",
+    ]
+    assert shown(page) == "3 of 11 scenarios shown"
+
+    # A coverage link to a scenario the filter hides clears the filters and shows it.
+    cell = page.locator("#api-coverage details", has=page.locator("a", has_text="Buying a lamp"))
+    cell.first.locator("summary").click()
+    cell.first.get_by_role("link", name="Buying a lamp").click()
+    assert page.locator("#f-features-shop-feature-7").is_visible()
+    assert shown(page) == "11 of 11 scenarios shown"
+
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.get_by_role("searchbox").fill("lamp")
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    assert SCREENSHOT.stat().st_size > 10_000
+    # Self-contained: the page itself is the only thing the browser ever asked for.
+    assert set(requests) == {generated_page.as_uri()}

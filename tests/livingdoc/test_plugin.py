@@ -1,0 +1,208 @@
+"""The plugin end to end: a real pytest-bdd run, alone and under pytest-xdist."""
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.livingdoc.shop_project import EXPECTED_STATUSES, make_shop_project
+
+pytest_plugins = ["pytester"]
+
+RUN_ARGS = ("--living-docs=reports", "--junitxml=reports/junit.xml")
+
+
+@pytest.fixture
+def shop(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    make_shop_project(pytester, monkeypatch)
+    return pytester
+
+
+def outputs(root: Path) -> tuple[str, list[dict[str, Any]]]:
+    page = (root / "reports" / "living-docs" / "index.html").read_text(encoding="utf-8")
+    cucumber = json.loads((root / "reports" / "cucumber.json").read_text(encoding="utf-8"))
+    return page, cucumber
+
+
+def cucumber_status(element: dict[str, Any]) -> str:
+    """How a Cucumber reader derives a scenario's verdict: from its steps and hooks."""
+    results = [s["result"]["status"] for s in element["steps"]]
+    results += [h["result"]["status"] for h in element.get("before", []) + element.get("after", [])]
+    # Cucumber's order: the worst step decides, and a skipped step outranks a passed one.
+    for status in ("failed", "undefined", "skipped"):
+        if status in results:
+            return status
+    return "passed"
+
+
+def page_statuses(page: str) -> dict[str, str]:
+    """Case name -> status, read from the page: plain scenarios and outline rows."""
+    statuses = {}
+    for match in re.finditer(
+        r'<article class="scenario[^"]*" id="[^"]+" data-tags="[^"]*" data-status="([^"]+)">'
+        r'\s*<details[^>]*>\s*<summary>.*?<span class="kw">(Scenario(?: Outline)?):</span> '
+        r'<span class="name">([^<]+)</span>',
+        page,
+        re.S,
+    ):
+        status, keyword, name = match.groups()
+        if keyword == "Scenario":
+            statuses[name] = status
+    for match in re.finditer(
+        r'<tr class="row[^"]*" id="[^"]+" data-tags="[^"]*" data-status="([^"]+)">.*?'
+        r'<tr class="row-detail">.*?<summary>([^<]+?)(?: <span|</summary>)',
+        page,
+        re.S,
+    ):
+        statuses[match.group(2)] = match.group(1)
+    return statuses
+
+
+def normalised(page: str, cucumber: list[dict[str, Any]]) -> tuple[str, str]:
+    """Outputs with the wall-clock parts (durations, the date) taken out."""
+    page = re.sub(r'<span class="dur">[^<]*</span>', "", page)
+    page = re.sub(r"<time [^>]*>[^<]*</time>", "", page)
+    for feature in cucumber:
+        for element in feature["elements"]:
+            for step in element["steps"]:
+                step["result"].pop("duration", None)
+    return page, json.dumps(cucumber, indent=1, sort_keys=True)
+
+
+def test_every_case_is_recorded_with_its_status(shop: pytest.Pytester) -> None:
+    result = shop.runpytest_subprocess(*RUN_ARGS)
+    result.assert_outcomes(passed=3, failed=5, skipped=1, xfailed=1)
+    page, cucumber = outputs(shop.path)
+
+    assert page_statuses(page) == EXPECTED_STATUSES
+    ran = {e["name"]: cucumber_status(e) for f in cucumber for e in f["elements"]}
+    assert ran == {name: s for name, s in EXPECTED_STATUSES.items() if s != "not run"}
+
+
+def test_undefined_steps_are_undefined_and_what_follows_is_skipped(shop: pytest.Pytester) -> None:
+    shop.runpytest_subprocess(*RUN_ARGS)
+    _, cucumber = outputs(shop.path)
+    elements = {e["name"]: e for f in cucumber for e in f["elements"]}
+
+    first = [s["result"]["status"] for s in elements["Nobody wrote the first step"]["steps"]]
+    later = [s["result"]["status"] for s in elements["Nobody wrote a later step"]["steps"]]
+    assert first == ["undefined", "skipped"]
+    assert later == ["passed", "undefined"]
+    message = elements["Nobody wrote a later step"]["steps"][1]["result"]["error_message"]
+    assert message == 'No step definition matches Then "a later step nobody wrote"'
+
+
+def test_failures_carry_their_message_and_the_failing_background(shop: pytest.Pytester) -> None:
+    shop.runpytest_subprocess(*RUN_ARGS)
+    page, cucumber = outputs(shop.path)
+    elements = {e["name"]: e for f in cucumber for e in f["elements"]}
+
+    owning = elements["Owning what was never bought"]["steps"][1]["result"]
+    assert owning["status"] == "failed"
+    assert "I own a lamp, not a desk" in owning["error_message"]
+    assert "at conftest.py:" in owning["error_message"]
+    stockroom = [s["result"] for s in elements["Fetching a chair from the stockroom"]["steps"]]
+    assert [r["status"] for r in stockroom] == ["failed", "skipped"]
+    assert stockroom[0]["error_message"].startswith("RuntimeError: the stockroom is under water")
+    # The page opens failures, with their message.
+    assert re.search(r'data-status="failed">\s*<details open>', page)
+    assert "I own a lamp, not a desk" in page
+
+
+def test_skips_and_expected_failures_keep_their_reason(shop: pytest.Pytester) -> None:
+    shop.runpytest_subprocess(*RUN_ARGS)
+    page, cucumber = outputs(shop.path)
+    elements = {e["name"]: e for f in cucumber for e in f["elements"]}
+
+    closed = elements["The shop is closed today"]["steps"]
+    assert [s["result"]["status"] for s in closed] == ["skipped"]
+    assert "the shop is closed on Sundays" in page
+    known_bug = [s["result"] for s in elements["Desks are known to go missing"]["steps"]]
+    assert [r["status"] for r in known_bug] == ["passed", "skipped"]
+    assert known_bug[1]["error_message"].startswith("Expected to fail: bug 7: desks vanish")
+
+
+def test_rule_and_examples_tags_reach_cucumber(shop: pytest.Pytester) -> None:
+    shop.runpytest_subprocess(*RUN_ARGS)
+    _, cucumber = outputs(shop.path)
+    elements = {e["name"]: e for f in cucumber for e in f["elements"]}
+
+    def tags(name: str) -> list[str]:
+        return [t["name"] for t in elements[name]["tags"]]
+
+    assert tags("A pen costs 1") == ["@shop", "@pricing", "@prices", "@cheap"]
+    assert tags("A sofa costs 999") == ["@shop", "@pricing", "@prices", "@dear"]
+    assert tags("Buying a lamp") == ["@shop", "@smoke"]
+    pen = elements["A pen costs 1"]
+    assert pen["id"] == "shop;prices-are-what-the-list-says;a-<thing>-costs-<price>;cheap-things;2"
+    assert pen["keyword"] == "Scenario Outline"
+    assert [s["name"] for s in pen["steps"]] == ["an open shop", 'I buy a "pen"', "it costs 1"]
+
+
+def coverage_rows(page: str) -> dict[str, str]:
+    """'METHOD /path' -> that row's HTML, from the API coverage table."""
+    table = page[page.index('<table class="coverage">') :].split("</table>")[0]
+    rows = {}
+    for row in re.findall(r'<tr class="(?:un)?touched">.*?</tr>', table, re.S):
+        method, path = re.search(
+            r'<span class="method">(\w+)</span> <code>([^<]+)</code>', row
+        ).groups()
+        rows[f"{method} {path}"] = row
+    return rows
+
+
+def test_the_api_coverage_table_credits_each_scenario(shop: pytest.Pytester) -> None:
+    shop.runpytest_subprocess(*RUN_ARGS)
+    page, _ = outputs(shop.path)
+    rows = coverage_rows(page)
+
+    assert list(rows) == ["POST /things/", "GET /things/{thing_id}", "DELETE /things/{thing_id}"]
+    assert 'class="untouched"' in rows["DELETE /things/{thing_id}"]
+    assert "not exercised" in rows["DELETE /things/{thing_id}"]
+    assert "not exercised" not in rows["POST /things/"]
+    # Each cell links to the cases that got that code; an outline row links to its row.
+    cells = re.findall(r"<td>(.*?)</td>", rows["GET /things/{thing_id}"], re.S)
+    headers = re.findall(r"<th>(\d{3})</th>", page)
+    by_code = dict(zip(headers, cells, strict=False))
+    assert 'href="#f-features-shop-feature-7">Buying a lamp</a>' in by_code["404"]
+    assert "A cup costs 2" in by_code["404"]
+    assert 'href="#f-features-shop-feature-13">Owning what was never bought</a>' in by_code["200"]
+    # A request no operation serves is listed apart, not credited to an operation.
+    unmatched = page[page.index("Requests no documented operation serves") :]
+    assert "<code>/basement</code></th><td>404</td>" in unmatched
+
+
+def test_output_is_the_same_with_and_without_xdist(shop: pytest.Pytester) -> None:
+    single = shop.runpytest_subprocess(*RUN_ARGS)
+    single.assert_outcomes(passed=3, failed=5, skipped=1, xfailed=1)
+    alone = normalised(*outputs(shop.path))
+    parallel = shop.runpytest_subprocess(*RUN_ARGS, "-n", "2")
+    parallel.assert_outcomes(passed=3, failed=5, skipped=1, xfailed=1)
+    assert "2 workers" in parallel.stdout.str()
+    assert normalised(*outputs(shop.path)) == alone
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["alone", "xdist"])
+def test_the_record_stays_out_of_the_junit_xml(shop: pytest.Pytester, workers: list[str]) -> None:
+    shop.runpytest_subprocess(*RUN_ARGS, *workers)
+    junit = (shop.path / "reports" / "junit.xml").read_text(encoding="utf-8")
+    assert 'name="test_buying_a_lamp"' in junit
+    assert "livingdoc" not in junit
+    assert "properties" not in junit
+
+
+def test_deselected_scenarios_are_not_run(shop: pytest.Pytester) -> None:
+    shop.runpytest_subprocess(*RUN_ARGS, "-k", "buying_a_lamp")
+    page, cucumber = outputs(shop.path)
+    statuses = page_statuses(page)
+    assert statuses["Buying a lamp"] == "passed"
+    assert statuses["Owning what was never bought"] == "not run"
+    assert [e["name"] for f in cucumber for e in f["elements"]] == ["Buying a lamp"]
+
+
+def test_without_the_option_nothing_is_written(shop: pytest.Pytester) -> None:
+    result = shop.runpytest_subprocess("-k", "buying_a_lamp")
+    result.assert_outcomes(passed=1, deselected=9)
+    assert not (shop.path / "reports").exists()

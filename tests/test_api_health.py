@@ -1,0 +1,71 @@
+"""GET /health: ok while the database answers, 503 when it does not."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.database import get_db, make_engine
+from app.main import create_app
+
+
+@pytest.fixture
+def unreachable_database(app: FastAPI, client: TestClient, tmp_path: Path) -> Iterator[None]:
+    """Requests get a session on a database file that cannot be opened."""
+    engine = make_engine(f"sqlite+pysqlite:///{tmp_path / 'missing-dir' / 'app.db'}")
+
+    def broken_db() -> Iterator[Session]:
+        with Session(engine) as session:
+            yield session
+
+    previous = app.dependency_overrides.get(get_db)
+    app.dependency_overrides[get_db] = broken_db
+    yield
+    if previous is None:
+        app.dependency_overrides.pop(get_db, None)
+    else:
+        app.dependency_overrides[get_db] = previous
+    engine.dispose()
+
+
+def test_health_is_ok_while_the_database_answers(client: TestClient) -> None:
+    response = client.get("/health")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+def test_health_is_503_and_logged_when_the_database_fails(
+    client: TestClient, unreachable_database: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    response = client.get("/health")
+
+    assert response.status_code == 503
+    assert response.json() == {"detail": "Database unavailable"}
+    assert "database unavailable" in caplog.text
+
+
+def test_an_app_without_overrides_opens_its_own_sessions(
+    test_settings: Settings, tmp_path: Path
+) -> None:
+    # The harness replaces get_db everywhere else; this runs the real one end to end.
+    settings = test_settings.model_copy(
+        update={"database_url": f"sqlite+pysqlite:///{tmp_path / 'app.db'}"}
+    )
+    app = create_app(settings)
+
+    with TestClient(app) as client:
+        response = client.get("/health")
+
+    app.state.engine.dispose()
+    assert response.json() == {"status": "ok"}
+    assert (tmp_path / "app.db").exists()
+
+
+def test_engines_for_other_databases_check_connections_before_use() -> None:
+    # Building the engine connects to nothing; pre-ping survives a database restart.
+    engine = make_engine("postgresql+psycopg://app:secret@127.0.0.1:1/items")
+    assert engine.pool._pre_ping
+    engine.dispose()

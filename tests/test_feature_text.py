@@ -1,0 +1,64 @@
+"""The features speak the product owner's language: no URL, HTTP verb or JSON in them."""
+
+from pathlib import Path
+
+import pytest
+
+from step_defs import feature_lint
+
+FEATURES = Path(__file__).resolve().parent.parent / "features"
+
+
+def test_the_features_carry_no_urls_http_verbs_or_json() -> None:
+    findings = feature_lint.lint(FEATURES)
+    if findings:
+        pytest.fail(feature_lint.report(findings), pytrace=False)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "match"),
+    [
+        ("Given I open https://shop.example/items", "URL", "https://shop.example/items"),
+        ("Given the catalog at http://catalog.test is down", "URL", "http://catalog.test"),
+        ("# see www.example.org for the rules", "URL", "www.example.org"),
+        ('When Alice sends her password to "/token"', "URL", "/token"),
+        ("When Alice opens /items/<id>", "URL", "/items/<id>"),
+        ("When Alice sends GET for her items", "HTTP verb", "GET"),
+        ("When I send POST with the lamp", "HTTP verb", "POST"),
+        ("When Olivia issues a DELETE on the lamp", "HTTP verb", "DELETE"),
+        ('Then the body is {"name": "Lamp"}', "JSON", '{"'),
+        ('Then the items are [{"name": "Lamp"}]', "JSON", "[{"),
+        ('Then the error location is ["body", "price"]', "JSON", '["body",'),
+        ('Then she sees "price": 0', "JSON", '"price": 0'),
+        ('    """json', "JSON", '"""json'),
+    ],
+)
+def test_transport_detail_is_found(line: str, kind: str, match: str) -> None:
+    findings = feature_lint.lint_text(Path("features/x.feature"), f"Feature: X\n{line}\n")
+    assert [(f.line, f.kind, f.match) for f in findings] == [(2, kind, match)]
+    assert str(findings[0]).startswith(f"features/x.feature:2: {kind} {match!r} in: ")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'When Alice offers a "Desk lamp" for 0.00',
+        "Then the item is refused because the price must be positive (422)",
+        "And Alice can get the lamp, post a letter and put it away",
+        "And the lamp costs 1/2 of the chair, and/or less per item / month",
+        "Given Alice, a member, whose email is alice@example.com",
+        "| name | price | outcome |",
+        "When Olivia deletes Bob's <item> at 10:30",
+        "@smoke @items",
+    ],
+)
+def test_business_language_passes(line: str) -> None:
+    assert feature_lint.lint_text(Path("x.feature"), line) == []
+
+
+def test_the_report_names_every_finding() -> None:
+    findings = feature_lint.lint_text(Path("f.feature"), 'When I send POST {"a": 1}\n')
+    text = feature_lint.report(findings)
+    assert text.startswith("2 piece(s) of transport detail")
+    assert "f.feature:1: HTTP verb 'POST'" in text
+    assert "f.feature:1: JSON '{\"'" in text
