@@ -5,6 +5,7 @@ session join it through SAVEPOINTs, so application code may commit freely and th
 the end leaves the database exactly as the session fixture created it.
 """
 
+import os
 from collections.abc import Callable, Iterator
 
 import httpx2
@@ -39,6 +40,22 @@ CATALOG_BASE_URL = "http://catalog.test"
 FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_cost_kib": 8, "argon2_parallelism": 1}
 
 
+def _benchmark_switch(name: str, *choices: str) -> str:
+    value = os.environ.get(name, choices[0])
+    if value not in choices:
+        raise pytest.UsageError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+# Benchmark-only switches: benchmarks/suite_speed.py times this harness against the seed
+# article's recipe on the same scenarios. Never set them for a real run.
+#   TEST_ISOLATION=savepoint (ours, default) | recreate: create_all before and drop_all after
+#     every test, every session on the engine itself, committing for real.
+#   TEST_HASHING=fast (ours, default) | production: argon2id with the parameters that ship.
+RECREATE_SCHEMA = _benchmark_switch("TEST_ISOLATION", "savepoint", "recreate") == "recreate"
+PRODUCTION_HASHING = _benchmark_switch("TEST_HASHING", "fast", "production") == "production"
+
+
 def make_test_settings(**overrides: object) -> Settings:
     values: dict[str, object] = {
         "environment": Environment.TEST,
@@ -46,7 +63,7 @@ def make_test_settings(**overrides: object) -> Settings:
         "secret_key": TEST_SECRET_KEY,
         "catalog_base_url": CATALOG_BASE_URL,
         "catalog_timeout_seconds": 2.0,
-        **FAST_HASHING,
+        **({} if PRODUCTION_HASHING else FAST_HASHING),
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]
@@ -97,6 +114,14 @@ def app(test_settings: Settings) -> Iterator[FastAPI]:
 
 @pytest.fixture
 def connection(engine: Engine) -> Iterator[Connection]:
+    if RECREATE_SCHEMA:
+        # The article's recipe (benchmark only): a schema built for this test and dropped after
+        # it, once every session on it has closed (they are torn down before this fixture).
+        Base.metadata.create_all(engine)
+        with engine.connect() as connection:
+            yield connection
+        Base.metadata.drop_all(engine)
+        return
     with engine.connect() as connection:
         transaction = connection.begin()
         try:
@@ -106,6 +131,8 @@ def connection(engine: Engine) -> Iterator[Connection]:
 
 
 def _joined_session(connection: Connection) -> Session:
+    if RECREATE_SCHEMA:
+        return Session(bind=connection.engine, expire_on_commit=False)
     return Session(
         bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
     )

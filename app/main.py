@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.hasher.warm_up()
         # One pooled HTTP client for the app's lifetime, closed on shutdown.
         async with make_http_client(settings) as http:
             app.state.catalog = CatalogClient(

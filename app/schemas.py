@@ -31,7 +31,8 @@ from app.text import (
     to_nfc,
 )
 
-Username = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{3,32}$")]
+USERNAME_PATTERN = r"^[a-z0-9_]{3,32}$"
+Username = Annotated[str, StringConstraints(pattern=USERNAME_PATTERN)]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=128)]
 _Name = Annotated[
     str,

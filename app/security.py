@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 
 import jwt
 from pwdlib import PasswordHash
@@ -22,7 +23,16 @@ class PasswordHasher:
             time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=parallelism
         )
         self._hash = PasswordHash((self.argon2,))
-        self._dummy_hash = self._hash.hash("dummy password, never matches a real one")
+
+    @cached_property
+    def _dummy_hash(self) -> str:
+        # Lazy, so building an app (importing app.main builds one) costs no production hash;
+        # the app's start-up computes it through warm_up().
+        return self._hash.hash("dummy password, never matches a real one")
+
+    def warm_up(self) -> None:
+        """Compute the dummy hash now, so the first unknown username costs what later ones do."""
+        _ = self._dummy_hash
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "PasswordHasher":

@@ -26,6 +26,7 @@ class StepEvent:
     duration: float = 0.0
     message: str | None = None
     match: str | None = None
+    started: float = 0.0  # perf_counter() when the step began
 
 
 @dataclass

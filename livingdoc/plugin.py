@@ -129,9 +129,11 @@ class LivingDocs:
         if trace is not None:
             if step_func not in self.locations:
                 self.locations[step_func] = _location(step_func, self.rootdir)
-            event = StepEvent(line=step.line_number, match=self.locations[step_func])
-            event.duration = time.perf_counter()  # the start, until the step ends
-            trace.events.append(event)
+            trace.events.append(
+                StepEvent(
+                    step.line_number, match=self.locations[step_func], started=time.perf_counter()
+                )
+            )
 
     def pytest_bdd_after_step(self, request: pytest.FixtureRequest) -> None:
         self._finish_step(request, Status.PASSED, None)
@@ -158,7 +160,7 @@ class LivingDocs:
         if trace is not None and trace.events and trace.events[-1].status is None:
             event = trace.events[-1]
             event.status = status
-            event.duration = time.perf_counter() - event.duration
+            event.duration = time.perf_counter() - event.started
             event.message = message
 
     @pytest.hookimpl(wrapper=True)
@@ -171,9 +173,6 @@ class LivingDocs:
             return report
         trace.phases[call.when] = _phase_outcome(call, report, self.rootdir)
         if call.when == "teardown":
-            for event in trace.events:
-                if event.status is None:  # interrupted: the start time is no duration
-                    event.duration = 0.0
             report.user_properties.append((RECORD_PROPERTY, build_run(trace).to_record()))
         return report
 

@@ -5,7 +5,10 @@ service's own httpx client, timeout and retry face it. respx covers the same map
 exactly in tests/test_catalog.py; these prove it holds on a real socket.
 """
 
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -13,10 +16,18 @@ from fastapi.testclient import TestClient
 
 from app.models import User
 from tests.conftest import HeadersFor
-from tests.fakes.catalog import CatalogServer, FakeCatalog, Mode, catalog_item
+from tests.fakes.catalog import (
+    CatalogServer,
+    FakeCatalog,
+    Mode,
+    catalog_item,
+    unused_loopback_port,
+)
 from tests.fakes.live import LIVE_TIMEOUT_SECONDS
 
 pytestmark = pytest.mark.live
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # The service promises an answer within its configured timeout, plus this much for its own work.
 TIMEOUT_SLACK_SECONDS = 0.5
@@ -109,6 +120,32 @@ def test_the_catalog_recovers_once_the_fault_clears(
     catalog_server.set_mode(Mode.NORMAL)
 
     assert client.get("/external-item/lamp-1", headers=headers).status_code == 200
+
+
+def test_the_fake_runs_as_a_module_for_load_tests_in_another_process() -> None:
+    port = unused_loopback_port()
+    command = [sys.executable, "-m", "tests.fakes.catalog", "--port", str(port), "--mode", "slow"]
+    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
+            _wait_until_listening(http)
+            assert http.post("/_mode/unavailable").json() == {"mode": "unavailable"}
+            assert http.get("/data/x").status_code == 503
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _wait_until_listening(http: httpx.Client, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            http.post("/_mode/normal")
+            return
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def test_the_fake_switches_modes_over_http_when_run_on_its_own() -> None:

@@ -280,3 +280,27 @@ def test_a_full_name_gets_the_same_rules_as_an_item_name(client: TestClient) -> 
 
     assert response.status_code == 422
     assert [e["loc"] for e in response.json()["detail"]] == [["body", "full_name"]]
+
+
+# --- the login form --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        pytest.param({"username": "ali\x00ce", "password": "pw-long-1"}, id="NUL in the username"),
+        pytest.param({"username": "alice", "password": "pw\x00long"}, id="NUL in the password"),
+        pytest.param({"username": "a" * 60_000, "password": "pw-long-1"}, id="huge username"),
+        pytest.param({"username": "ALICE", "password": "pw-long-1"}, id="not a username's shape"),
+    ],
+)
+def test_a_login_form_no_account_could_match_is_a_plain_401(
+    client: TestClient, form: dict[str, str]
+) -> None:
+    # PostgreSQL refuses a NUL byte in a query: the service must not even ask it.
+    UserFactory(username="alice")
+
+    response = client.post("/token", data=form)
+
+    assert response.status_code == 401, response.text
+    assert response.json() == {"detail": "Incorrect username or password"}

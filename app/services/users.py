@@ -1,12 +1,14 @@
 """Registration, login and user administration."""
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import AuthenticationError, ConflictError, NotFoundError
 from app.models import Role, User
-from app.schemas import UserAdminUpdate, UserCreate
+from app.schemas import USERNAME_PATTERN, UserAdminUpdate, UserCreate
 from app.security import PasswordHasher
 from app.services.pagination import PageResult, paginate
 
@@ -46,7 +48,13 @@ def _ensure_available(db: Session, data: UserCreate) -> None:
 
 def authenticate(db: Session, username: str, password: str, hasher: PasswordHasher) -> User:
     """Return the active user with these credentials; every failure looks and costs the same."""
-    user = db.scalar(select(User).where(User.username == username))
+    # Only a well-formed username can name an account. Anything else is unknown without asking
+    # the database, which may refuse the very question (PostgreSQL raises on a NUL byte).
+    user = (
+        db.scalar(select(User).where(User.username == username))
+        if re.fullmatch(USERNAME_PATTERN, username)
+        else None
+    )
     if user is None:
         hasher.burn_time(password)
         raise AuthenticationError(LOGIN_FAILED)

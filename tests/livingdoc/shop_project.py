@@ -1,14 +1,15 @@
 """A small pytest-bdd project that ends in every status, for the plugin's end-to-end tests.
 
-`make_shop_project(pytester)` writes it into a pytester directory: one feature whose
-scenarios pass, fail, have an undefined first or later step, are skipped or expected to
-fail, a Rule with a tagged outline, a second feature no test module binds, and a tiny
-FastAPI app the steps call, so the API coverage table has something to show.
+`write_shop_project(directory)` writes it and `run_pytest(directory, ...)` runs it: one
+feature whose scenarios pass, fail, have an undefined first or later step, are skipped or
+expected to fail, a Rule with a tagged outline, a second feature no test module binds, and a
+tiny FastAPI app the steps call, so the API coverage table has something to show.
 """
 
+import os
+import subprocess
+import sys
 from pathlib import Path
-
-import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -197,8 +198,7 @@ living_docs_title = Shop documentation
 pythonpath = .
 xfail_strict = true
 filterwarnings = error
-# Only the plugins the project needs: the outer environment's (hypothesis, faker...) cost seconds.
-addopts = -p no:cacheprovider -p pytest_bdd.plugin -p xdist.plugin
+addopts = -p no:cacheprovider
 markers =
     shop
     smoke
@@ -209,17 +209,46 @@ markers =
 """
 
 
-def make_shop_project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
-    monkeypatch.setenv("LIVING_DOCS_COMMIT", "0123456789ab")
-    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
-    pytester.makeini(INI)
-    features = pytester.mkdir("features")
-    (features / "shop.feature").write_text(SHOP_FEATURE, encoding="utf-8")
-    (features / "returns.feature").write_text(UNBOUND_FEATURE, encoding="utf-8")
-    pytester.makepyfile(sample_app=SAMPLE_APP, test_shop=TEST_MODULE)
-    pytester.makeconftest(CONFTEST)
-    return pytester.path
+def write_shop_project(root: Path) -> Path:
+    (root / "features").mkdir(parents=True)
+    (root / "features" / "shop.feature").write_text(SHOP_FEATURE, encoding="utf-8")
+    (root / "features" / "returns.feature").write_text(UNBOUND_FEATURE, encoding="utf-8")
+    (root / "tox.ini").write_text(INI, encoding="utf-8")
+    (root / "sample_app.py").write_text(SAMPLE_APP, encoding="utf-8")
+    (root / "test_shop.py").write_text(TEST_MODULE, encoding="utf-8")
+    (root / "conftest.py").write_text(CONFTEST, encoding="utf-8")
+    return root
+
+
+def run_pytest(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """pytest in its own process, as CI would run it, with only the plugins the project names."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("PYTEST_", "COV_CORE_", "COVERAGE_"))
+    }
+    env |= {
+        "PYTHONPATH": str(REPO_ROOT),
+        "LIVING_DOCS_COMMIT": "0123456789ab",
+        # The outer environment's plugins (hypothesis, faker, ...) cost seconds per run.
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+        "PY_COLORS": "0",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "pytest_bdd.plugin",
+        "-p",
+        "xdist.plugin",
+        *args,
+    ]
+    return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
+
+
+# How the shop's run ends, in pytest's own words.
+SHOP_OUTCOME = "5 failed, 3 passed, 1 skipped, 1 xfailed"
 
 
 # What the run must record: case name -> status (outline rows by their filled-in name).

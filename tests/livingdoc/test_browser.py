@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from tests.livingdoc.shop_project import REPO_ROOT, make_shop_project
-
-pytest_plugins = ["pytester"]
+from tests.livingdoc.shop_project import REPO_ROOT, SHOP_OUTCOME, run_pytest, write_shop_project
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = REPO_ROOT / "reports" / "living-docs-browser.png"
@@ -26,12 +24,10 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def generated_page(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Path:
-    make_shop_project(pytester, monkeypatch)
-    pytester.runpytest_subprocess("--living-docs=reports").assert_outcomes(
-        passed=3, failed=5, skipped=1, xfailed=1
-    )
-    return pytester.path / "reports" / "living-docs" / "index.html"
+def generated_page(tmp_path: Path) -> Path:
+    root = write_shop_project(tmp_path)
+    assert SHOP_OUTCOME in run_pytest(root, "--living-docs=reports").stdout
+    return root / "reports" / "living-docs" / "index.html"
 
 
 @pytest.fixture
