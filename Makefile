@@ -6,8 +6,13 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 # The database `make test-postgres` runs the suite against (each worker makes its own beside it).
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# pytest rewrites the asserts of every plugin's package (schemathesis, hypothesis, faker, ...:
+# ~380 modules) and caches the result beside their bytecode, unless this variable forbids
+# writing bytecode: then every pytest process, and every xdist worker, re-parses them all
+# (measured: 2.5 s of CPU per process on this 2-core machine). Machines that set it get it back.
+unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install test test-postgres docs lint migrate serve clean stress
+.PHONY: install test test-postgres docs lint migrate serve clean stress load bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +42,23 @@ docs: $(STAMP)
 STRESS_ARGS ?=
 stress: $(STAMP)
 	$(BIN)/python scripts/stress.py $(STRESS_ARGS)
+
+# The load test (loadtests/run.py): the app under uvicorn over a fresh migrated and seeded
+# database, the fake catalog, locust headless; figures and reports in reports/load/.
+USERS ?= 50
+DURATION ?= 30s
+LOAD_STAMP := $(VENV)/.installed-load
+$(LOAD_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,load]'
+	touch $(LOAD_STAMP)
+
+load: $(LOAD_STAMP)
+	$(BIN)/python loadtests/run.py --users $(USERS) --duration $(DURATION)
+
+# How fast the acceptance suite runs against the seed article's recipe (benchmarks/suite_speed.py).
+BENCH_ARGS ?=
+bench: $(STAMP)
+	$(BIN)/python benchmarks/suite_speed.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -27,7 +27,8 @@ from tests.factories import bind_factories
 from tests.fakes.clock import FakeClock
 from tests.secret_scan import assert_no_secrets
 
-# pytester proves the guards bite (tests/test_guards.py); the guards fail async and undefined steps.
+# pytester proves the guards bite (tests/test_guards.py); the guards fail async and undefined steps
+# (and bring step_defs/step_lookup.py, which remembers pytest-bdd's step lookups per module).
 # livingdoc records the scenarios for the living documentation, only under --living-docs=DIR.
 # tests.fakes.live serves a fake catalog on loopback for the @live tests.
 pytest_plugins = ["pytester", "step_defs.guards", "livingdoc.plugin", "tests.fakes.live"]
@@ -38,6 +39,29 @@ CATALOG_BASE_URL = "http://catalog.test"
 # argon2id at its floor: ~1 ms instead of ~150 ms per hash. tests/test_security.py pins
 # the production parameters so this profile can never leak into what ships.
 FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_cost_kib": 8, "argon2_parallelism": 1}
+
+
+# Heavyweight integration tests: nested pytest runs (pytester, subprocesses), a browser,
+# schemathesis, real servers on loopback, migrations, schema validation. Marked `slow`, so
+# `pytest -m "not slow"` is the fast inner loop (unit and acceptance); `make test` runs all.
+SLOW_MODULES = frozenset(
+    {
+        "tests/livingdoc/test_plugin.py",
+        "tests/livingdoc/test_browser.py",
+        "tests/test_openapi_fuzz.py",
+        "tests/test_catalog_live.py",
+        "tests/test_concurrency.py",
+        "tests/test_migrations.py",
+        "tests/test_ci_workflow.py",
+        "tests/test_guards.py",
+    }
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.split("::", 1)[0] in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
 
 
 def _benchmark_switch(name: str, *choices: str) -> str:

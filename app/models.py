@@ -36,7 +36,11 @@ class Money(TypeDecorator[Decimal]):
     def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
         if value is None:
             return None
-        return int((value / CENT).to_integral_exact())
+        cents = value / CENT
+        if cents != cents.to_integral_value():
+            # Rounding here would silently change a price the schema should have refused.
+            raise ValueError(f"{value} is not a whole number of cents")
+        return int(cents)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:

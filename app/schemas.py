@@ -6,7 +6,7 @@ so no client ever sees a binary-float rounding of money.
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -17,10 +17,10 @@ from pydantic import (
     Field,
     StrictBool,
     StringConstraints,
+    TypeAdapter,
     WithJsonSchema,
     field_validator,
 )
-from pydantic.json_schema import SkipJsonSchema
 
 from app.models import CENT, Role
 from app.prices import MAX_PRICE, PRICE_JSON_SCHEMA, check_price_notation
@@ -118,11 +118,17 @@ class ItemCreate(ClosedModel):
     price: Price
 
 
+def _published_without_null(annotation: Any) -> WithJsonSchema:
+    # `X | None` keeps pydantic's plain nullable schema, so errors point at the field itself
+    # ("body", "price") rather than at a union branch; the published schema then says what the
+    # validator below enforces: omit the field, never send null.
+    return WithJsonSchema(TypeAdapter(annotation).json_schema())
+
+
 class ItemUpdate(ClosedModel):
-    # SkipJsonSchema: the schema says what the validator below enforces, "omit, never null".
-    name: ItemName | SkipJsonSchema[None] = None
+    name: Annotated[ItemName | None, _published_without_null(ItemName)] = None
     description: Description | None = None
-    price: Price | SkipJsonSchema[None] = None
+    price: Annotated[Price | None, _published_without_null(Price)] = None
 
     @field_validator("name", "price")
     @classmethod

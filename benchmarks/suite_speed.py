@@ -73,6 +73,9 @@ def run_arm(arm: Arm, scratch: Path) -> None:
     command = [sys.executable, "-m", "pytest", *arm.paths, *STEADY, f"--junitxml={junit}"]
     command += ["-n", str(arm.workers), *arm.extra]
     env = {**os.environ, **arm.env}
+    # As the Makefile does: pytest caches its rewritten plugin modules only if it may write
+    # bytecode (see the Makefile's `unexport`).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if "TEST_DATABASE_URL" not in arm.env:
         env.pop("TEST_DATABASE_URL", None)
     if arm.count_requests and arm.workers == 0:

@@ -18,7 +18,9 @@ import pytest
 from _pytest.fixtures import FixtureRequest
 from pytest_bdd.exceptions import StepDefinitionNotFoundError
 from pytest_bdd.parser import Feature, Scenario, Step
-from pytest_bdd.scenario import find_fixturedefs_for_step
+
+# pytest-bdd's own lookup, remembered per test module (the guard asks what pytest-bdd will ask).
+from step_defs.step_lookup import find_fixturedefs_for_step
 
 
 def _is_async(func: Callable[..., object]) -> bool:
@@ -38,19 +40,9 @@ def _defined_at(func: Callable[..., object]) -> str:
     return f"{os.path.relpath(code.co_filename)}:{code.co_firstlineno}"
 
 
-# (test module, step type, step text) -> whether a step definition parses it. pytest-bdd's
-# lookup walks every fixture name pytest knows (hundreds, with plugins') for each step, and
-# scenarios of one module repeat the same steps; what a module's tests can see never changes.
-_DEFINED = pytest.StashKey[dict[tuple[str, str, str], bool]]()
-
-
 def _is_defined(request: FixtureRequest, step: Step) -> bool:
-    known = request.config.stash.setdefault(_DEFINED, {})
-    key = (str(request.node.path), step.type, step.name)
-    if key not in known:
-        definitions = find_fixturedefs_for_step(step, request._fixturemanager, request.node)
-        known[key] = next(iter(definitions), None) is not None
-    return known[key]
+    definitions = find_fixturedefs_for_step(step, request._fixturemanager, request.node)
+    return next(iter(definitions), None) is not None
 
 
 def undefined_steps(request: FixtureRequest, scenario: Scenario) -> list[Step]:

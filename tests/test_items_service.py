@@ -115,6 +115,16 @@ def test_the_name_filter_matches_a_literal_substring_in_any_case(
     assert page.total == len(expected)
 
 
+def test_a_search_typed_with_a_decomposed_accent_finds_the_stored_name(
+    db_session: Session,
+) -> None:
+    ItemFactory(name="Caf\u00e9 table")  # stored as NFC, as the API stores every name
+
+    page = service.list_items(db_session, limit=20, offset=0, name_contains="cafe\u0301")
+
+    assert [item.name for item in page.items] == ["Caf\u00e9 table"]
+
+
 # --- reading, changing, deleting --------------------------------------------------------
 
 

@@ -43,6 +43,15 @@ def test_money_passes_null_through(db_session: Session) -> None:
     assert money.process_result_value(None, dialect) is None
 
 
+@pytest.mark.parametrize("price", ["12.345", "0.001"])
+def test_money_refuses_a_fraction_of_a_cent_rather_than_rounding_it(
+    db_session: Session, price: str
+) -> None:
+    money, dialect = Money(), db_session.get_bind().dialect
+    with pytest.raises(ValueError, match="whole number of cents"):
+        money.process_bind_param(Decimal(price), dialect)
+
+
 def test_timestamps_come_back_aware_in_utc(db_session: Session) -> None:
     user = UserFactory()
     db_session.expire_all()

@@ -8,6 +8,7 @@ from app.errors import ConflictError, NotFoundError, PermissionDeniedError
 from app.models import Item, User
 from app.schemas import ItemCreate, ItemUpdate
 from app.services.pagination import PageResult, paginate
+from app.text import to_nfc
 
 DUPLICATE_NAME = "You already have an item with this name"
 
@@ -25,8 +26,10 @@ def list_items(
 ) -> PageResult[Item]:
     query = select(Item).order_by(Item.id)
     if name_contains:
-        # lower() on both sides: the same case-insensitive match on SQLite and PostgreSQL.
-        query = query.where(Item.name.icontains(name_contains, autoescape=True))
+        # Names are stored in NFC, so the term must be too, or a decomposed "é" finds nothing;
+        # lower() on both sides gives the same case-insensitive match on SQLite and PostgreSQL.
+        term = to_nfc(name_contains)
+        query = query.where(Item.name.icontains(term, autoescape=True))
     return paginate(db, query, limit=limit, offset=offset)
 
 
