@@ -16,15 +16,22 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, **kwargs)
     connect_args = {"check_same_thread": False}
-    if parsed.database in (None, "", ":memory:"):
+    in_memory = parsed.database in (None, "", ":memory:")
+    if in_memory:
         # One shared connection, or every checkout would see its own empty database.
         kwargs.setdefault("poolclass", StaticPool)
     engine = create_engine(url, connect_args=connect_args, **kwargs)
-    _use_sqlalchemy_transactions(engine)
+    # A file serves concurrent requests. In SQLite's default journal a transaction still
+    # reading (a login hashing a password, a request awaiting the catalog) blocks every commit
+    # until it ends, and the writer fails after the busy timeout ("database is locked", a 503).
+    # With write-ahead logging readers and the writer do not wait for each other. Two requests
+    # that both read and then write can still collide (one gets the 503): SQLite has a single
+    # writer, and concurrent writers are what PostgreSQL is for.
+    _use_sqlalchemy_transactions(engine, write_ahead_log=not in_memory)
     return engine
 
 
-def _use_sqlalchemy_transactions(engine: Engine) -> None:
+def _use_sqlalchemy_transactions(engine: Engine, *, write_ahead_log: bool) -> None:
     # pysqlite issues BEGIN lazily and its own way, which breaks SAVEPOINT; take it over
     # (SQLAlchemy's "Serializable isolation / Savepoints / Transactional DDL" recipe).
     @event.listens_for(engine, "connect")
@@ -32,6 +39,8 @@ def _use_sqlalchemy_transactions(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        if write_ahead_log:
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
         # SQLite's own lower() folds ASCII only, PostgreSQL's every letter: without this the
         # name filter would find "Äpfel" for "äpfel" on one engine and not the other.
