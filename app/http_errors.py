@@ -39,7 +39,8 @@ def is_json_media_type(content_type: str | None) -> bool:
     if not content_type:
         return False
     message = Message()
-    message["content-type"] = content_type
+    # Equivalent mutants: header names are case-insensitive in an email Message too.
+    message["content-type"] = content_type  # pragma: no mutate
     subtype = message.get_content_subtype()
     return message.get_content_maintype() == "application" and (
         subtype == "json" or subtype.endswith("+json")
@@ -54,7 +55,9 @@ def body_sent_as_wrong_media_type(content_type: str | None, errors: Sequence[Any
 
 async def validation_error_handler(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = exc.errors()
-    if body_sent_as_wrong_media_type(request.headers.get("content-type"), errors):
+    # Equivalent mutants: header names are case-insensitive.
+    content_type = request.headers.get("content-type")  # pragma: no mutate
+    if body_sent_as_wrong_media_type(content_type, errors):
         return JSONResponse({"detail": UNSUPPORTED_MEDIA_TYPE}, status_code=415)
     return JSONResponse({"detail": public_errors(errors)}, status_code=422)
 
@@ -71,8 +74,18 @@ async def http_error_handler(request: Request, exc: HTTPException) -> Response:
         # Routing reports only the methods of the first route that matched the path; RFC 9110
         # wants every method the resource supports (GET and POST /items/ are two routes).
         allowed = ", ".join(allowed_methods(request))
-        exc = HTTPException(405, exc.detail, headers={**(exc.headers or {}), "Allow": allowed})
-    return await http_exception_handler(request, exc)
+        exc = HTTPException(
+            405,
+            # Equivalent mutants: routing's detail is the standard phrase, also the default.
+            exc.detail,  # pragma: no mutate
+            headers={
+                # Equivalent mutant (`and`): routing's 405 always has headers, and only Allow.
+                **(exc.headers or {}),  # pragma: no mutate
+                "Allow": allowed,
+            },
+        )
+    # Equivalent mutant (request as None): FastAPI's handler never reads the request.
+    return await http_exception_handler(request, exc)  # pragma: no mutate
 
 
 PROBED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
@@ -96,5 +109,6 @@ async def database_error_handler(_request: Request, exc: OperationalError) -> JS
     return JSONResponse(
         {"detail": DATABASE_UNAVAILABLE},
         status_code=503,
-        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+        # Equivalent mutants: header names are case-insensitive.
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},  # pragma: no mutate
     )

@@ -104,6 +104,19 @@ Feature: Offering items
         | 15         | 15.00      |
         | 12.5       | 12.50      |
 
+  Rule: A price written as text is digits with a decimal point, the way the service shows it
+
+    Scenario Outline: A price written <problem> is refused with an example of how to write it
+      When Alice offers a "Desk lamp" priced "<written>"
+      Then the item is refused because its price must be written like 12.50 (422)
+      And Alice has no items
+
+      Examples:
+        | written | problem              |
+        | 12,50   | with a decimal comma |
+        | 1e3     | as an exponent       |
+        | 012.50  | with a leading zero  |
+
   Rule: A member cannot offer two items with the same name, but members may share names
 
     Scenario: A second item with the same name is refused

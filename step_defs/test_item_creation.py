@@ -10,10 +10,18 @@ from pytest_bdd import scenarios, then, when
 from step_defs.support import api
 from step_defs.support.api import HeadersFor
 from step_defs.support.context import ItemRef, ScenarioContext
-from step_defs.support.expect import body_of, expect_answer, expect_same, expect_status
+from step_defs.support.expect import (
+    body_of,
+    expect_answer,
+    expect_refused_because_of,
+    expect_same,
+    expect_status,
+)
 from step_defs.support.types import step_text
 
 scenarios("item_creation.feature")
+
+PRICE_NOTATION = "Value error, must be written like 12.50: digits, then at most two decimals"
 
 
 def _offer(
@@ -64,6 +72,19 @@ def _(
     _offer(ctx, client, headers_for, actor, details)
 
 
+@when(step_text('{actor:Actor} offers {:Article} "{name:Quoted}" priced "{written:Quoted}"'))
+def _(
+    ctx: ScenarioContext,
+    client: TestClient,
+    headers_for: HeadersFor,
+    actor: str,
+    name: str,
+    written: str,
+) -> None:
+    # The price as the member typed it, sent as text: the service reads no other notation.
+    _offer(ctx, client, headers_for, actor, {"name": name, "price": written})
+
+
 @when(step_text('{actor:Actor} offers {:Article} "{name:Quoted}" for {price:Money}, described as:'))
 def _(
     ctx: ScenarioContext,
@@ -104,6 +125,14 @@ def _(ctx: ScenarioContext) -> None:
 def _(ctx: ScenarioContext) -> None:
     body = expect_answer(ctx.last, 201, "the item should be accepted")
     expect_same(body["name"], str(ctx.sent["name"]).strip(), "the item keeps its name", ctx.last)
+
+
+@then(step_text("the item is refused because its price must be written like 12.50 (422)"))
+def _(ctx: ScenarioContext) -> None:
+    expectation = "the item should be refused with an example of how to write a price"
+    expect_refused_because_of(ctx.last, "price", expectation)
+    messages = [error["msg"] for error in body_of(ctx.last)["detail"]]
+    expect_same(messages, [PRICE_NOTATION], expectation, ctx.last)
 
 
 @then(step_text('the "{name:Quoted}" is described exactly as offered'))

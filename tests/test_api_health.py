@@ -44,7 +44,7 @@ def test_health_is_503_and_logged_when_the_database_fails(
 
     assert response.status_code == 503
     assert response.json() == {"detail": "Database unavailable"}
-    assert "database unavailable" in caplog.text
+    assert "health check: database unavailable" in caplog.messages
 
 
 def test_an_app_without_overrides_opens_its_own_sessions(

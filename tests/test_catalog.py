@@ -50,31 +50,86 @@ def test_an_item_the_catalog_has_is_passed_through(
 BAD_STATUS = (502, "External service error")
 INVALID = (502, "External service returned an invalid response")
 
-UPSTREAM_FAILURES: dict[str, tuple[httpx.Response | Exception, tuple[int, str]]] = {
-    "not found": (httpx.Response(404), (404, "External item not found")),
-    "server error": (httpx.Response(500), BAD_STATUS),
-    "unavailable upstream": (httpx.Response(503), BAD_STATUS),
-    "redirect": (httpx.Response(302, headers={"Location": "/elsewhere"}), BAD_STATUS),
-    "created is not ok": (httpx.Response(201, json=ITEM), BAD_STATUS),
-    "not json": (httpx.Response(200, text="<html>"), INVALID),
-    "json list": (httpx.Response(200, json=[ITEM]), INVALID),
-    "json string": (httpx.Response(200, json="abc"), INVALID),
-    "json null": (httpx.Response(200, json=None), INVALID),
-    "read timeout": (httpx.ReadTimeout("slow"), (504, "External service timed out")),
-    "connect timeout": (httpx.ConnectTimeout("slow"), (504, "External service timed out")),
-    "connection refused": (REFUSED, (503, "External service unavailable")),
+Upstream = httpx.Response | Exception
+Answer = tuple[int, str]
+
+# Each failure with the answer the client gets and what the log says to whoever is on call:
+# which item, and what the catalog did.
+UPSTREAM_FAILURES: dict[str, tuple[Upstream, Answer, list[str]]] = {
+    "not found": (
+        httpx.Response(404),
+        (404, "External item not found"),
+        ["catalog has no item abc-1"],
+    ),
+    "server error": (httpx.Response(500), BAD_STATUS, ["catalog answered 500 for abc-1"]),
+    "unavailable upstream": (
+        httpx.Response(503),
+        BAD_STATUS,
+        ["catalog answered 503 for abc-1"],
+    ),
+    "redirect": (
+        httpx.Response(302, headers={"Location": "/elsewhere"}),
+        BAD_STATUS,
+        ["catalog answered 302 for abc-1"],
+    ),
+    "created is not ok": (
+        httpx.Response(201, json=ITEM),
+        BAD_STATUS,
+        ["catalog answered 201 for abc-1"],
+    ),
+    "not json": (
+        httpx.Response(200, text="<html>"),
+        INVALID,
+        ["catalog sent a body that is not JSON for abc-1"],
+    ),
+    "json list": (
+        httpx.Response(200, json=[ITEM]),
+        INVALID,
+        ["catalog sent list instead of an object for abc-1"],
+    ),
+    "json string": (
+        httpx.Response(200, json="abc"),
+        INVALID,
+        ["catalog sent str instead of an object for abc-1"],
+    ),
+    "json null": (
+        # Not `json=None`, which sends no body at all.
+        httpx.Response(200, content=b"null", headers={"Content-Type": "application/json"}),
+        INVALID,
+        ["catalog sent NoneType instead of an object for abc-1"],
+    ),
+    "read timeout": (
+        httpx.ReadTimeout("slow"),
+        (504, "External service timed out"),
+        ["catalog timed out on /data/abc-1: ReadTimeout('slow')"],
+    ),
+    "connect timeout": (
+        httpx.ConnectTimeout("slow"),
+        (504, "External service timed out"),
+        ["catalog timed out on /data/abc-1: ConnectTimeout('slow')"],
+    ),
+    "connection refused": (
+        REFUSED,
+        (503, "External service unavailable"),
+        [
+            f"catalog unreachable on /data/abc-1 (attempt {attempt}): "
+            "ConnectError('Connection refused')"
+            for attempt in (1, 2)
+        ],
+    ),
 }
 
 
 @pytest.mark.parametrize(
-    ("upstream", "answer"), UPSTREAM_FAILURES.values(), ids=UPSTREAM_FAILURES.keys()
+    ("upstream", "answer", "logged"), UPSTREAM_FAILURES.values(), ids=UPSTREAM_FAILURES.keys()
 )
 def test_each_upstream_failure_has_its_own_answer_and_is_logged(
     fetch: Fetch,
     catalog_mock: respx.MockRouter,
     caplog: pytest.LogCaptureFixture,
-    upstream: httpx.Response | Exception,
-    answer: tuple[int, str],
+    upstream: Upstream,
+    answer: Answer,
+    logged: list[str],
 ) -> None:
     caplog.set_level(logging.INFO, logger="app.catalog")
     catalog_mock.get("/data/abc-1").mock(side_effect=[upstream, upstream])
@@ -82,7 +137,8 @@ def test_each_upstream_failure_has_its_own_answer_and_is_logged(
     response = fetch("abc-1")
 
     assert (response.status_code, response.json()["detail"]) == answer
-    assert any(record.name == "app.catalog" for record in caplog.records), caplog.text
+    catalog_log = [record.getMessage() for record in caplog.records if record.name == "app.catalog"]
+    assert catalog_log == logged
 
 
 def test_an_unreachable_catalog_is_tried_twice_and_asks_the_client_to_retry(
@@ -195,6 +251,19 @@ async def test_fetch_item_gives_up_after_two_refusals_with_its_retry_after(
 
     assert failure.value.headers == {"Retry-After": "7"}
     assert isinstance(failure.value.__cause__, httpx.ConnectError)
+
+
+@pytest.mark.anyio
+async def test_without_a_retry_after_of_its_own_the_client_asks_for_5_seconds(
+    test_settings: Settings, catalog_mock: respx.MockRouter
+) -> None:
+    catalog_mock.get("/data/abc-1").mock(side_effect=REFUSED)
+
+    async with make_http_client(test_settings) as http:
+        with pytest.raises(CatalogUnavailable) as failure:
+            await CatalogClient(http).fetch_item("abc-1")
+
+    assert failure.value.headers == {"Retry-After": "5"}
 
 
 @pytest.mark.anyio

@@ -200,6 +200,7 @@ def test_a_database_failure_mid_write_is_503_and_changes_nothing(
     scene: Scene,
     monkeypatch: pytest.MonkeyPatch,
     write: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     before = snapshot(db_session)
     lost = OperationalError("COMMIT", {}, ConnectionResetError("server closed the connection"))
@@ -212,6 +213,10 @@ def test_a_database_failure_mid_write_is_503_and_changes_nothing(
     assert response.json() == {"detail": DATABASE_UNAVAILABLE}
     assert response.headers["Retry-After"] == "5"
     assert snapshot(db_session) == before
+    # The answer says only "try again later"; the log keeps what the driver said.
+    assert [r.getMessage() for r in caplog.records if r.name == "app.http_errors"] == [
+        "database unavailable: ConnectionResetError('server closed the connection')"
+    ]
 
 
 @pytest.mark.parametrize("write", WRITES)

@@ -47,12 +47,13 @@ def test_seeding_creates_an_admin_and_a_member_who_can_log_in(demo_settings: Set
     for username, password, role in credentials:
         assert users[username].role is role
         assert hasher.verify(password, users[username].hashed_password)
+    assert (users["olivia"].full_name, users["alice"].full_name) == ("Olivia Admin", "Alice Member")
 
 
 def test_seeding_refuses_production_and_adds_nobody(demo_settings: Settings) -> None:
     production = demo_settings.model_copy(update={"environment": Environment.PRODUCTION})
 
-    with pytest.raises(SystemExit, match="production"):
+    with pytest.raises(SystemExit, match=r"^refusing to create demo users in production$"):
         demo.seed_demo_users(production)
     assert _stored_users(demo_settings) == []
 
@@ -64,6 +65,9 @@ def test_main_prints_the_demo_credentials(
 
     demo.main()
 
-    printed = capsys.readouterr().out
-    assert "username=olivia  password=olivia-admin-pass" in printed
-    assert "member  username=alice" in printed
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == [
+        "Demo users (log in at /docs with 'Authorize', or POST /token):",
+        "  admin   username=olivia  password=olivia-admin-pass",
+        "  member  username=alice  password=alice-member-pass",
+    ]

@@ -200,6 +200,12 @@ def test_the_name_filter_ignores_case_beyond_ascii(
     assert _names(client, catalogue, q) == expected
 
 
+def test_lower_folds_every_letter_and_leaves_null_alone(db_session: Session) -> None:
+    # What the filter relies on: SQLite is given a lower() that folds as PostgreSQL's does.
+    folded = db_session.execute(text("SELECT lower('ÄPFEL Crème ß'), lower(NULL)")).one()
+    assert tuple(folded) == ("äpfel crème ß", None)
+
+
 @pytest.mark.parametrize("q", ["%", "_", "/"])
 def test_like_wildcards_in_the_filter_match_only_themselves(
     client: TestClient, catalogue: dict[str, str], q: str

@@ -3,7 +3,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from app.http_errors import is_json_media_type
+from app.http_errors import body_sent_as_wrong_media_type, is_json_media_type
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,19 @@ def test_a_validation_error_never_echoes_what_was_sent(client: TestClient) -> No
 )
 def test_which_content_types_count_as_json(content_type: str | None, is_json: bool) -> None:
     assert is_json_media_type(content_type) is is_json
+
+
+@pytest.mark.parametrize(
+    ("errors", "wrong_media_type"),
+    [
+        pytest.param([{"loc": ("body",), "msg": "not a dict"}], True, id="whole body refused"),
+        pytest.param([{"loc": ("body", "name"), "msg": "missing"}], False, id="one field"),
+        pytest.param([{"loc": ("query", "limit"), "msg": "too big"}], False, id="query"),
+        pytest.param([{"msg": "no location"}], False, id="no location"),
+    ],
+)
+def test_only_a_refusal_of_the_whole_body_can_mean_the_wrong_media_type(
+    errors: list[dict[str, object]], wrong_media_type: bool
+) -> None:
+    assert body_sent_as_wrong_media_type("text/plain", errors) is wrong_media_type
+    assert body_sent_as_wrong_media_type("application/json", errors) is False

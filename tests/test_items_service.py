@@ -11,6 +11,7 @@ from app.models import Item, User
 from app.schemas import ItemCreate, ItemUpdate
 from app.services import items as service
 from tests.factories import ItemFactory, UserFactory
+from tests.sql_log import sql_sent, writes
 
 
 def _item_count(db: Session) -> int:
@@ -40,9 +41,12 @@ def test_one_owner_cannot_have_two_items_with_the_same_name(
 ) -> None:
     ItemFactory(owner=member, name="Desk lamp")
 
-    with pytest.raises(ConflictError, match=service.DUPLICATE_NAME):
+    with sql_sent(db_session) as sent, pytest.raises(ConflictError, match=service.DUPLICATE_NAME):
         service.create_item(db_session, _lamp(), member)
     assert _item_count(db_session) == 1
+    # Found by the check, not by a failed INSERT (which PostgreSQL logs as an error and which
+    # spends an id); the unique constraint is for the race the check cannot see.
+    assert writes(sent) == []
 
 
 def test_two_owners_may_use_the_same_name(
@@ -74,12 +78,18 @@ def test_losing_the_name_race_is_a_conflict_and_the_session_survives(
 def test_items_are_listed_in_creation_order_across_pages(db_session: Session) -> None:
     created = [item.id for item in ItemFactory.create_batch(5)]
 
-    pages = [
-        service.list_items(db_session, limit=2, offset=o, name_contains=None) for o in (0, 2, 4)
-    ]
+    with sql_sent(db_session) as sent:
+        pages = [
+            service.list_items(db_session, limit=2, offset=o, name_contains=None) for o in (0, 2, 4)
+        ]
 
     assert [item.id for page in pages for item in page.items] == sorted(created)
     assert {page.total for page in pages} == {5}
+    # Asked for, not left to the engine: SQLite happens to return rows in id order, PostgreSQL
+    # promises no order at all, and pages of an unordered query may repeat or skip rows.
+    paged = [statement for statement in sent if "LIMIT" in statement]
+    assert len(paged) == 3
+    assert all("ORDER BY items.id" in statement for statement in paged)
 
 
 def test_an_offset_past_the_end_gives_an_empty_page_with_the_total(db_session: Session) -> None:
@@ -169,8 +179,9 @@ def test_renaming_onto_another_of_your_items_is_a_conflict(
     ItemFactory(owner=member, name="Floor lamp")
     item = ItemFactory(owner=member, name="Desk lamp")
 
-    with pytest.raises(ConflictError, match=service.DUPLICATE_NAME):
+    with sql_sent(db_session) as sent, pytest.raises(ConflictError, match=service.DUPLICATE_NAME):
         service.update_item(db_session, item.id, ItemUpdate(name="Floor lamp"), member)
+    assert writes(sent) == []
 
 
 def test_an_admin_rename_checks_the_owners_names_not_the_admins(

@@ -4,6 +4,7 @@ passes. The clock is injected (the `login_clock` fixture), so nothing here sleep
 import pytest
 from fastapi.testclient import TestClient
 
+from app.config import Settings
 from app.errors import TooManyRequestsError
 from app.models import User
 from app.services.throttle import TOO_MANY_FAILURES, LoginThrottle
@@ -93,6 +94,30 @@ def test_memory_is_bounded_by_forgetting_the_stalest_usernames() -> None:
     for _ in range(4):
         throttle.record_failure("d")
     assert throttle.retry_after("d") is not None, "the newest name must be the one kept"
+
+
+def test_by_default_ten_thousand_usernames_are_remembered() -> None:
+    throttle = LoginThrottle(max_failures=5, window_seconds=WINDOW, clock=FakeClock())
+    for number in range(10_001):
+        throttle.record_failure(f"guess{number}")
+    assert throttle.tracked_usernames() == 10_000
+
+
+def test_every_limit_comes_from_the_settings(test_settings: Settings) -> None:
+    settings = test_settings.model_copy(
+        update={
+            "login_max_failures": 2,
+            "login_window_seconds": 60.0,
+            "login_max_tracked_usernames": 2,
+        }
+    )
+    throttle = LoginThrottle.from_settings(settings, clock=FakeClock())
+
+    for name in ("ann", "ben", "cat", "cat"):
+        throttle.record_failure(name)
+
+    assert throttle.tracked_usernames() == 2
+    assert throttle.retry_after("cat") == 60
 
 
 def test_expired_entries_are_dropped_when_looked_at() -> None:

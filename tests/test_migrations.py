@@ -7,6 +7,7 @@ difference" here means `alembic revision --autogenerate` would have nothing to w
 
 import ast
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -128,7 +129,8 @@ def test_demo_seeding_runs_on_the_migrated_schema_and_is_idempotent(empty_databa
 
 
 def test_demo_seeding_refuses_a_database_without_migrations(empty_database: str) -> None:
-    with pytest.raises(SystemExit, match="alembic upgrade head"):
+    refusal = "the database has no schema yet: run `alembic upgrade head` first"
+    with pytest.raises(SystemExit, match=f"^{re.escape(refusal)}$"):
         seed_demo_users(_cheap_settings(empty_database))
 
     assert table_names(empty_database) == set()

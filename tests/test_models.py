@@ -63,6 +63,7 @@ def test_timestamps_come_back_aware_in_utc(db_session: Session) -> None:
     assert abs(datetime.now(UTC) - created_at) < timedelta(minutes=5)
 
 
+@pytest.mark.usefixtures("local_time_not_utc")
 def test_an_aware_time_in_another_zone_is_kept_as_the_same_instant(db_session: Session) -> None:
     paris_noon = datetime(2030, 6, 1, 12, 0, tzinfo=timezone(timedelta(hours=2)))
     user = UserFactory(created_at=paris_noon)
@@ -76,18 +77,23 @@ def test_an_aware_time_in_another_zone_is_kept_as_the_same_instant(db_session: S
 
 
 def test_a_naive_time_is_refused(db_session: Session) -> None:
-    with pytest.raises(StatementError, match="naive datetimes are ambiguous"):
+    with pytest.raises(StatementError) as refused:
         UserFactory(created_at=datetime(2030, 6, 1, 12, 0))
+    assert str(refused.value.orig) == "naive datetimes are ambiguous; pass an aware datetime"
     db_session.rollback()
     assert db_session.scalar(select(func.count(User.id))) == 0
 
 
+@pytest.mark.usefixtures("local_time_not_utc")
 def test_utc_datetime_converts_what_an_aware_driver_returns(db_session: Session) -> None:
     # PostgreSQL's driver hands back aware times in the session's zone; SQLite, naive UTC.
     utc_type, dialect = UTCDateTime(), db_session.get_bind().dialect
     tokyo = datetime(2030, 1, 1, 9, 0, tzinfo=timezone(timedelta(hours=9)))
 
-    assert utc_type.process_result_value(tokyo, dialect) == datetime(2030, 1, 1, 0, 0, tzinfo=UTC)
+    converted = utc_type.process_result_value(tokyo, dialect)
+    assert converted == datetime(2030, 1, 1, 0, 0, tzinfo=UTC)
+    assert converted is not None
+    assert converted.utcoffset() == timedelta(0)
     assert utc_type.process_result_value(None, dialect) is None
     assert utc_type.process_bind_param(None, dialect) is None
 

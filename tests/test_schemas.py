@@ -1,5 +1,6 @@
 """Request and response bodies: what is accepted, what is refused, how money is written."""
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -16,7 +17,9 @@ from app.schemas import (
     UserCreate,
     UserPublic,
     UserRead,
+    _published_without_null,
 )
+from app.text import EMAIL_NOT_AT_SPECIAL_USE_DOMAIN, _any_case
 
 VALID_USER = {"email": "carol@example.com", "username": "carol", "password": "long-enough"}
 VALID_ITEM = {"name": "Desk lamp", "price": "12.50"}
@@ -75,6 +78,30 @@ def test_an_invalid_registration_names_the_bad_field(changes: dict[str, Any], fi
 def test_emails_are_stored_in_lower_case() -> None:
     data = {**VALID_USER, "email": "Carol@Example.COM"}
     assert UserCreate.model_validate(data).email == "carol@example.com"
+
+
+@pytest.mark.parametrize(
+    ("email", "published_as_valid"),
+    [
+        pytest.param("carol@example.com", True, id="ordinary domain"),
+        pytest.param("carol@test.example.com", True, id="special name as a label"),
+        pytest.param("carol@example.test", False, id=".test"),
+        pytest.param("carol@example.TeSt", False, id=".test in mixed case"),
+        pytest.param("carol@printer.LOCAL", False, id=".local in capitals"),
+    ],
+)
+def test_the_published_email_pattern_refuses_special_use_domains(
+    email: str, published_as_valid: bool
+) -> None:
+    # The schema tells clients what email-validator will refuse, whatever the letter case.
+    assert bool(re.match(EMAIL_NOT_AT_SPECIAL_USE_DOMAIN, email)) is published_as_valid
+
+
+@pytest.mark.parametrize("written", ["test", "TEST", "Test", "tEsT"])
+def test_a_domain_name_is_matched_in_any_letter_case(written: str) -> None:
+    # Called here rather than only through the pattern above, which is built once at import.
+    assert re.fullmatch(_any_case("test"), written)
+    assert not re.fullmatch(_any_case("test"), "tent")
 
 
 def test_a_member_view_of_a_user_has_no_private_fields() -> None:
@@ -195,6 +222,21 @@ def test_an_update_only_sets_what_it_was_given() -> None:
 @pytest.mark.parametrize("field", ["name", "price"])
 def test_an_update_may_not_null_a_required_field(field: str) -> None:
     assert _refused_fields(ItemUpdate, {field: None}) == {field}
+
+
+def test_an_update_publishes_name_and_price_as_never_null() -> None:
+    schema = ItemUpdate.model_json_schema()["properties"]
+    first_offer = ItemCreate.model_json_schema()["properties"]
+
+    assert schema["name"] == {**first_offer["name"], "default": None}
+    assert schema["price"] == {**first_offer["price"], "default": None}
+    # A description, unlike them, may be cleared with null.
+    assert {"type": "null"} in schema["description"]["anyOf"]
+
+
+def test_the_never_null_schema_is_the_plain_schema_of_the_type() -> None:
+    # Called here as well: the models above build their schema once, at import.
+    assert _published_without_null(int).json_schema == {"type": "integer"}
 
 
 def test_prices_and_times_serialise_as_strings() -> None:

@@ -1,5 +1,6 @@
 """Password hashing and access tokens, tested on the functions themselves."""
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -33,6 +34,11 @@ def test_production_argon2_parameters_are_pinned(monkeypatch: pytest.MonkeyPatch
     assert (settings.argon2_time_cost, settings.argon2_memory_cost_kib) == (3, 65536)
     assert settings.argon2_parallelism == 4
     assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+
+
+def test_a_hash_records_the_parameters_it_was_made_with() -> None:
+    hashed = PasswordHasher(time_cost=2, memory_cost_kib=16, parallelism=1).hash("x" * 8)
+    assert hashed.startswith("$argon2id$v=19$m=16,t=2,p=1$")
 
 
 def test_a_hash_verifies_its_password_only() -> None:
@@ -99,6 +105,18 @@ def test_a_token_is_hs256_with_sub_iat_and_exp(test_settings: Settings) -> None:
     }
 
 
+@pytest.mark.usefixtures("local_time_not_utc")
+def test_a_token_issued_now_is_valid_now_whatever_the_local_time_zone(
+    test_settings: Settings,
+) -> None:
+    before = int(time.time())
+    token = create_access_token(5, test_settings).access_token
+
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert before <= claims["iat"] <= time.time()
+    assert decode_access_token(token, test_settings) == 5
+
+
 @pytest.mark.parametrize("make_token", REJECTED_TOKENS.values(), ids=REJECTED_TOKENS.keys())
 def test_a_bad_token_is_rejected(test_settings: Settings, make_token: TokenMaker) -> None:
     with pytest.raises(InvalidTokenError):
@@ -108,3 +126,18 @@ def test_a_bad_token_is_rejected(test_settings: Settings, make_token: TokenMaker
 def test_the_largest_64_bit_id_is_still_a_user_id(test_settings: Settings) -> None:
     token = signed(sub=str(2**63 - 1))(test_settings)
     assert decode_access_token(token, test_settings) == 2**63 - 1
+
+
+@pytest.mark.parametrize(
+    ("token", "reason"),
+    [
+        pytest.param("expired", "Signature has expired", id="from PyJWT"),
+        pytest.param("sub not numeric", "subject is not a user id", id="not digits"),
+        pytest.param("sub beyond a 64-bit id", "subject is not a user id", id="too large"),
+    ],
+)
+def test_a_rejected_token_says_why(test_settings: Settings, token: str, reason: str) -> None:
+    # Clients only ever see "Could not validate credentials"; the reason is for whoever debugs.
+    with pytest.raises(InvalidTokenError) as rejected:
+        decode_access_token(REJECTED_TOKENS[token](test_settings), test_settings)
+    assert str(rejected.value) == reason

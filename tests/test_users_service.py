@@ -21,6 +21,7 @@ from app.services.users import (
     update_user_as_admin,
 )
 from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.sql_log import sql_sent
 
 
 def _new_user(**overrides: Any) -> UserCreate:
@@ -54,13 +55,21 @@ def test_registration_creates_an_active_member(db_session: Session, hasher: Pass
     ],
 )
 def test_a_taken_email_or_username_is_a_conflict(
-    db_session: Session, hasher: PasswordHasher, clash: dict[str, str]
+    db_session: Session,
+    hasher: PasswordHasher,
+    clash: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     UserFactory(username="carol", email="carol@example.com")
+    hashed: list[str] = []
+    monkeypatch.setattr(hasher, "hash", hashed.append)
 
     with pytest.raises(ConflictError, match=DUPLICATE_USER):
         register_user(db_session, _new_user(**clash), hasher)
     assert _user_count(db_session) == 1
+    # Found by the check, before argon2 spends its time (and memory) on the password; the
+    # unique constraints are for the race the check cannot see.
+    assert hashed == []
 
 
 def test_losing_the_registration_race_is_a_conflict_and_the_session_survives(
@@ -101,6 +110,25 @@ def test_a_known_user_is_refused_with_the_common_message(
 
     with pytest.raises(AuthenticationError, match=LOGIN_FAILED):
         authenticate(db_session, "carol", password, hasher)
+
+
+@pytest.mark.parametrize(
+    "username",
+    [
+        pytest.param("Carol", id="upper case"),
+        pytest.param("carol\x00", id="NUL byte"),
+        pytest.param("c" * 33, id="too long"),
+    ],
+)
+def test_a_username_no_account_can_have_is_refused_without_asking_the_database(
+    db_session: Session, hasher: PasswordHasher, username: str
+) -> None:
+    UserFactory(username="carol")
+
+    with sql_sent(db_session) as sent, pytest.raises(AuthenticationError, match=LOGIN_FAILED):
+        authenticate(db_session, username, DEFAULT_PASSWORD, hasher)
+    # PostgreSQL refuses a NUL byte in a query outright: that would be a 500, not a 401.
+    assert sent == []
 
 
 def test_an_unknown_user_costs_a_dummy_verification(
@@ -160,10 +188,13 @@ def test_users_are_listed_by_id_one_page_at_a_time(
 ) -> None:
     users = sorted(UserFactory.create_batch(5), key=lambda user: user.id)
 
-    page = list_users(db_session, limit=limit, offset=offset)
+    with sql_sent(db_session) as sent:
+        page = list_users(db_session, limit=limit, offset=offset)
 
     assert page.items == [users[i] for i in expected_indexes]
     assert (page.total, page.limit, page.offset) == (5, limit, offset)
+    # Asked for, not left to the engine (PostgreSQL promises no order without ORDER BY).
+    assert "ORDER BY users.id" in sent[-1]
 
 
 def test_an_empty_listing_has_a_total_of_zero(db_session: Session) -> None:
