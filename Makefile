@@ -45,15 +45,19 @@ stress: $(STAMP)
 
 # The load test (loadtests/run.py): the app under uvicorn over a fresh migrated and seeded
 # database, the fake catalog, locust headless; figures and reports in reports/load/.
+# LOAD_DATABASE_URL=postgresql+psycopg://... runs it on a throwaway PostgreSQL database
+# made beside that one; by default, a SQLite file in a temporary directory.
 USERS ?= 50
 DURATION ?= 30s
+LOAD_DATABASE_URL ?=
 LOAD_STAMP := $(VENV)/.installed-load
 $(LOAD_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,load]'
 	touch $(LOAD_STAMP)
 
 load: $(LOAD_STAMP)
-	$(BIN)/python loadtests/run.py --users $(USERS) --duration $(DURATION)
+	LOAD_DATABASE_URL='$(LOAD_DATABASE_URL)' $(BIN)/python loadtests/run.py \
+		--users $(USERS) --duration $(DURATION)
 
 # How fast the acceptance suite runs against the seed article's recipe (benchmarks/suite_speed.py).
 BENCH_ARGS ?=

@@ -7,6 +7,7 @@ the end leaves the database exactly as the session fixture created it.
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx2
 import pytest
@@ -56,6 +57,14 @@ SLOW_MODULES = frozenset(
         "tests/test_guards.py",
     }
 )
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    # Deselecting still imports a module and builds its items: schemathesis alone spends ~3 s
+    # generating cases at collection. The inner loop skips the heavyweight modules unread.
+    if config.getoption("markexpr", "").strip() != "not slow":
+        return None
+    return collection_path.relative_to(config.rootpath).as_posix() in SLOW_MODULES or None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -245,7 +245,7 @@ def main() -> None:
             for arm in arms:
                 run_arm(arm, scratch)
             print(
-                f"round {round_number}: "
+                f"round {round_number} (load average {os.getloadavg()[0]:.2f}): "
                 + ", ".join(f"{arm.name} {arm.walls[-1]:.2f} s" for arm in arms),
                 flush=True,
             )

@@ -26,6 +26,7 @@ import random
 import uuid
 from urllib.parse import urlencode
 
+import gevent
 from gevent.event import Event
 from locust import between, task
 from locust.contrib.fasthttp import FastHttpUser
@@ -42,6 +43,8 @@ SIMULATED_USERS = int(os.environ.get("LOAD_SIMULATED_USERS", "0"))
 LOGIN_STATS = os.environ.get("LOAD_LOGIN_STATS", "")
 # Beyond this, users stop waiting for the others' logins (one may have failed to start).
 LOGIN_WAIT_SECONDS = 120
+# Think time is 0.5-1.5 s: over this, each user's first action falls anywhere in one cycle.
+STAGGER_SECONDS = 1.5
 
 LOGIN = "POST /token (once per user)"
 CAPACITY_HEADERS = {"Authorization": f"Bearer {os.environ.get('LOAD_TOKEN', '')}"}
@@ -92,6 +95,9 @@ class Member(FastHttpUser):
             raise StopUser()
         self.headers = {"Authorization": f"Bearer {token}"}
         _Logins.all_done.wait(timeout=LOGIN_WAIT_SECONDS)
+        # Released together, users would act in lockstep for their first few actions (a burst
+        # of one request each, queued behind one another); real users come in at random.
+        gevent.sleep(random.uniform(0, STAGGER_SECONDS))
 
     @task(5)
     def list_items(self) -> None:

@@ -44,10 +44,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy.engine import make_url  # noqa: E402
+
 from app.config import Settings  # noqa: E402
 from app.database import make_engine, make_session_factory  # noqa: E402
 from app.models import Item, Role, User  # noqa: E402
 from app.security import PasswordHasher  # noqa: E402
+from tests.databases import is_postgres, throwaway_database  # noqa: E402
 from tests.fakes.catalog import LOOPBACK, unused_loopback_port  # noqa: E402
 
 P95_BUDGET_MS = 50.0
@@ -78,7 +81,12 @@ def main() -> int:
     print(machine(), flush=True)
     with ExitStack() as stack:
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="load-")))
-        database_url = args.database_url or f"sqlite+pysqlite:///{scratch / 'load.db'}"
+        if args.database_url and is_postgres(args.database_url):
+            # A database of its own beside the one named, dropped at the end.
+            database_url = stack.enter_context(throwaway_database(args.database_url, "load"))
+        else:
+            database_url = args.database_url or f"sqlite+pysqlite:///{scratch / 'load.db'}"
+        print(f"database: {make_url(database_url).render_as_string(hide_password=True)}")
         password = secrets.token_urlsafe(16)
         migrate(database_url)
         first_user_id = seed(database_url, password, members=args.users, items=args.items)
@@ -177,7 +185,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--capacity-users", type=int, default=20)
     parser.add_argument("--capacity-time", default="8s")
     parser.add_argument("--capacity-rounds", type=int, default=2)
-    parser.add_argument("--database-url", help="a fresh, empty database (default: SQLite file)")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("LOAD_DATABASE_URL") or None,
+        help="PostgreSQL: a throwaway database is made beside this one (default: a SQLite file)",
+    )
     parser.add_argument("--out", default="reports/load")
     return parser.parse_args()
 

@@ -24,6 +24,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,12 +62,61 @@ class Verdicts:
         return sorted(name for name, status in self.by_mutant.items() if status != KILLED)
 
 
-def mutmut(*args: str, capture: bool = False) -> subprocess.CompletedProcess[str]:
+# What `mutmut run` prints as it enters each phase (its spinner titles), to say where time goes.
+PHASES = {
+    "Generating mutants": "copying the project and writing the mutants",
+    "Running stats": "the selected tests once, recording which functions each test reaches",
+    "Running clean tests": "the same tests once more, unmutated, which must pass",
+    "Running forced fail test": "a run that must fail, proving mutants can be switched on",
+    "Running mutation testing": "each mutant against the tests that reach its function",
+}
+
+
+def _environment() -> dict[str, str]:
     # The mutation run is on the embedded SQLite, whatever the caller exported.
-    env = {key: value for key, value in os.environ.items() if key != "TEST_DATABASE_URL"}
+    return {key: value for key, value in os.environ.items() if key != "TEST_DATABASE_URL"}
+
+
+def mutmut(*args: str, capture: bool = False) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(MUTMUT), *args], cwd=ROOT, env=env, text=True, capture_output=capture, check=False
+        [str(MUTMUT), *args],
+        cwd=ROOT,
+        env=_environment(),
+        text=True,
+        capture_output=capture,
+        check=False,
     )
+
+
+def mutmut_run(*args: str) -> dict[str, float]:
+    """`mutmut run` with its output passed through; returns when each phase began (seconds)."""
+    started = time.perf_counter()
+    began: dict[str, float] = {}
+    command = [str(MUTMUT), "run", *args]
+    with subprocess.Popen(
+        command, cwd=ROOT, env=_environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    ) as process:
+        assert process.stdout is not None
+        tail = ""
+        for chunk in iter(lambda: process.stdout.read1(65536), b""):  # type: ignore[union-attr]
+            sys.stdout.buffer.write(chunk)
+            sys.stdout.flush()
+            text = tail + chunk.decode(errors="replace")
+            for phase in PHASES:
+                if phase not in began and phase in text:
+                    began[phase] = time.perf_counter() - started
+            tail = text[-64:]
+    began["end"] = time.perf_counter() - started
+    return began
+
+
+def phase_lines(began: dict[str, float]) -> list[str]:
+    moments = sorted(began.items(), key=lambda item: item[1])
+    return [
+        f"{later - earlier:7.0f} s  {PHASES[phase]}"
+        for (phase, earlier), (_, later) in pairwise(moments)
+        if phase in PHASES
+    ]
 
 
 def read_verdicts() -> Verdicts:
@@ -81,25 +131,36 @@ def read_verdicts() -> Verdicts:
     return Verdicts(by_mutant)
 
 
-def run(max_children: int, incremental: bool) -> float:
+@dataclass(frozen=True)
+class Timing:
+    seconds: float
+    children: int
+    phases: list[str]
+
+
+def run(max_children: int, incremental: bool) -> Timing:
     if not incremental and MUTANTS.exists():
         shutil.rmtree(MUTANTS)
     started = time.perf_counter()
     # A failed run still leaves the verdicts it reached; the summary below says what they are.
-    mutmut("run", "--max-children", str(max_children))
+    phases = phase_lines(mutmut_run("--max-children", str(max_children)))
     if incremental:
         retry = read_verdicts().not_killed()
         if retry:
-            mutmut("run", "--max-children", str(max_children), *retry)
-    return time.perf_counter() - started
+            mutmut_run("--max-children", str(max_children), *retry)
+    return Timing(time.perf_counter() - started, max_children, phases)
 
 
-def summary_lines(verdicts: Verdicts, seconds: float | None, target: float) -> list[str]:
+def summary_lines(verdicts: Verdicts, timing: Timing | None, target: float) -> list[str]:
     counts = verdicts.counts
     others = {status: n for status, n in counts.items() if status not in SHOWN}
     lines = [f"mutation testing of app/ ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)"]
-    if seconds is not None:
-        lines.append(f"run time: {seconds / 60:.1f} min")
+    if timing is not None:
+        lines.append(
+            f"run time: {timing.seconds / 60:.1f} min, {timing.children} mutants at a time "
+            f"on {os.cpu_count()} cores"
+        )
+        lines += [f"  {phase}" for phase in timing.phases]
     lines += [f"{status:>9}: {counts[status]}" for status in SHOWN]
     lines += [f"{status:>9}: {n}" for status, n in sorted(others.items())]
     lines += [
@@ -131,16 +192,16 @@ def main() -> int:
     parser.add_argument("--target", type=float, default=90.0, help="minimum score, in percent")
     options = parser.parse_args()
 
-    seconds = None if options.report_only else run(options.max_children, options.incremental)
+    timing = None if options.report_only else run(options.max_children, options.incremental)
     verdicts = read_verdicts()
     if not verdicts.total:
         print("mutmut recorded no mutants: see its output above", file=sys.stderr)
         return 1
     REPORTS.mkdir(parents=True, exist_ok=True)
-    lines = summary_lines(verdicts, seconds, options.target)
+    lines = summary_lines(verdicts, timing, options.target)
     (REPORTS / "summary.txt").write_text("\n".join(lines) + "\n")
     write_survivors(verdicts, REPORTS / "survivors.txt")
-    print("\n".join(lines))
+    print("\n" + "\n".join(lines))
     print(
         f"report: {(REPORTS / 'summary.txt').relative_to(ROOT)}, survivors' diffs: "
         f"{(REPORTS / 'survivors.txt').relative_to(ROOT)}"

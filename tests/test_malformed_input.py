@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.body_limit import BODY_TOO_LARGE
-from app.http_errors import NESTED_TOO_DEEPLY, UNSUPPORTED_MEDIA_TYPE
+from app.http_errors import NESTED_TOO_DEEPLY, NOT_UTF8, UNSUPPORTED_MEDIA_TYPE
 from app.models import Item, User
 from tests.conftest import HeadersFor
 from tests.db_snapshot import row_counts
@@ -180,6 +180,21 @@ def test_json_nested_thousands_deep_is_a_400(client: TestClient, headers: dict[s
 
     assert response.status_code == 400
     assert response.json() == {"detail": NESTED_TOO_DEEPLY}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(b'{"name": "Caf\xe9", "price": "1.00"}', id="Latin-1 inside a string"),
+        pytest.param(b"\xc3\x28", id="a broken two-byte sequence"),
+    ],
+)
+def test_a_body_that_is_not_utf8_is_a_400_saying_so(
+    client: TestClient, headers: dict[str, str], body: bytes
+) -> None:
+    response = _post_item(client, headers, body)
+
+    assert (response.status_code, response.json()) == (400, {"detail": NOT_UTF8})
 
 
 def test_nesting_where_a_string_belongs_is_a_422(
