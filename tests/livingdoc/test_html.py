@@ -1,7 +1,6 @@
 """The page: self-contained, escaped, and showing every case with its verdict."""
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -14,8 +13,10 @@ from tests.livingdoc.shop_project import SHOP_FEATURE
 SHOP = "features/shop.feature"
 
 
-@pytest.fixture
-def page(tmp_path: Path) -> str:
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory) -> str:
+    # Rendered once for the module's read-only checks (a string cannot be changed by a test).
+    tmp_path = tmp_path_factory.mktemp("page")
     (tmp_path / "features").mkdir()
     (tmp_path / SHOP).write_text(SHOP_FEATURE, encoding="utf-8")
     hostile = tmp_path / "features" / "hostile.feature"
