@@ -20,8 +20,9 @@ from app.dependencies import get_catalog
 from tests.fakes.catalog import CatalogServer, FakeCatalog
 
 LIVE_MARKER = "live"
-# Short, so each timeout costs half a second; the fake's "slow" mode waits far longer.
-LIVE_TIMEOUT_SECONDS = 0.5
+# Short, so each timeout costs a quarter of a second (loopback answers take ~5 ms), and the
+# fake's "slow" mode waits far longer.
+LIVE_TIMEOUT_SECONDS = 0.25
 
 
 def is_live(request: pytest.FixtureRequest) -> bool:
