@@ -9,6 +9,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+# An execution option read by SQLite engines only: begin with the write lock already taken.
+# SQLite cannot always turn a transaction that has read into one that writes: if another
+# connection committed in between, it refuses at once ("database is locked", a 503) rather than
+# wait, since the reader's snapshot is stale. Met under load (loadtests/): two item creations,
+# each reading the caller first. Taken at BEGIN, the lock is waited for (the busy timeout, 5 s)
+# and writers queue; reads still begin deferred and, with the write-ahead log, never wait.
+WRITE_LOCK_AT_BEGIN = "sqlite_write_lock_at_begin"
+WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets foreign keys and working SAVEPOINTs."""
@@ -24,9 +33,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # A file serves concurrent requests. In SQLite's default journal a transaction still
     # reading (a login hashing a password, a request awaiting the catalog) blocks every commit
     # until it ends, and the writer fails after the busy timeout ("database is locked", a 503).
-    # With write-ahead logging readers and the writer do not wait for each other. Two requests
-    # that both read and then write can still collide (one gets the 503): SQLite has a single
-    # writer, and concurrent writers are what PostgreSQL is for.
+    # With write-ahead logging readers and the writer do not wait for each other; requests that
+    # write take the write lock when they begin (see get_db), so writers queue instead of failing.
     _use_sqlalchemy_transactions(engine, write_ahead_log=not in_memory)
     return engine
 
@@ -48,14 +56,19 @@ def _use_sqlalchemy_transactions(engine: Engine, *, write_ahead_log: bool) -> No
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        immediate = connection.get_execution_options().get(WRITE_LOCK_AT_BEGIN, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _unicode_lower(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+def make_session_factory(
+    engine: Engine, *, write_lock_at_begin: bool = False
+) -> sessionmaker[Session]:
+    if write_lock_at_begin:
+        engine = engine.execution_options(**{WRITE_LOCK_AT_BEGIN: True})
     return sessionmaker(
         bind=engine,
         # Equivalent mutants: expiring on commit only makes the answer re-read the row it shows.
@@ -65,6 +78,11 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 def get_db(request: Request) -> Iterator[Session]:
     """One session per request, closed (and any open transaction rolled back) afterwards."""
-    factory: sessionmaker[Session] = request.app.state.session_factory
+    state = request.app.state
+    factory: sessionmaker[Session] = (
+        state.writing_session_factory
+        if request.method in WRITING_METHODS
+        else state.session_factory
+    )
     with factory() as session:
         yield session

@@ -51,6 +51,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Engines connect lazily: building one here opens nothing until the first request.
     app.state.engine = make_engine(settings.database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
+    app.state.writing_session_factory = make_session_factory(
+        app.state.engine, write_lock_at_begin=True
+    )
     app.state.login_throttle = LoginThrottle.from_settings(settings)
 
     app.add_exception_handler(AppError, _app_error_handler)  # type: ignore[arg-type]

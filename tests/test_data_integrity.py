@@ -255,12 +255,14 @@ def test_the_production_session_dependency_rolls_back_when_the_request_fails(
     app: FastAPI, connection: Connection, db_session: Session
 ) -> None:
     # get_db itself, not the harness's override: its session must undo flushed work on error.
+    factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+
     class _Request:
+        method = "POST"
+
         class app:  # noqa: N801 - mimics request.app.state
             class state:  # noqa: N801
-                session_factory = sessionmaker(
-                    bind=connection, join_transaction_mode="create_savepoint"
-                )
+                writing_session_factory = factory
 
     before = row_counts(db_session)
     dependency = get_db(_Request())  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from app.database import make_engine
+from app.database import WRITE_LOCK_AT_BEGIN, get_db, make_engine, make_session_factory
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,35 @@ def test_options_reach_an_engine_for_another_database() -> None:
     engine = make_engine("postgresql+psycopg://app:secret@127.0.0.1:1/items", pool_size=3)
     assert engine.pool.size() == 3  # type: ignore[attr-defined]
     engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("method", "writes"),
+    [
+        ("GET", False),
+        ("HEAD", False),
+        ("OPTIONS", False),
+        ("POST", True),
+        ("PUT", True),
+        ("PATCH", True),
+        ("DELETE", True),
+    ],
+)
+def test_a_request_that_may_write_gets_a_session_that_locks_at_begin(
+    method: str, writes: bool
+) -> None:
+    engine = make_engine("sqlite+pysqlite://")
+
+    class _Request:
+        class app:  # noqa: N801 - mimics request.app.state
+            class state:  # noqa: N801
+                session_factory = make_session_factory(engine)
+                writing_session_factory = make_session_factory(engine, write_lock_at_begin=True)
+
+    _Request.method = method  # type: ignore[attr-defined]
+    dependency = get_db(_Request())  # type: ignore[arg-type]
+    session = next(dependency)
+    options = session.get_bind().get_execution_options()
+    dependency.close()
+
+    assert options.get(WRITE_LOCK_AT_BEGIN, False) is writes

@@ -1,5 +1,6 @@
 """Registration, login and administration of users, through the service functions."""
 
+import contextlib
 from typing import Any
 
 import pytest
@@ -248,3 +249,50 @@ def test_an_admin_may_confirm_their_own_role_and_status(db_session: Session, adm
 def test_changing_an_unknown_user_is_not_found(db_session: Session, admin: User) -> None:
     with pytest.raises(NotFoundError, match="User not found"):
         update_user_as_admin(db_session, 999, UserAdminUpdate(is_active=False), admin)
+
+
+# --- no transaction held across a password hash ------------------------------------------
+
+
+@pytest.fixture
+def in_transaction_when_hashing(
+    db_session: Session, hasher: PasswordHasher, monkeypatch: pytest.MonkeyPatch
+) -> list[bool]:
+    """For each hash, verification or dummy verification: was a transaction open?"""
+    seen: list[bool] = []
+    for name in ("hash", "verify", "burn_time"):
+        real = getattr(hasher, name)
+
+        def spy(*args: str, real: Any = real) -> Any:
+            seen.append(db_session.in_transaction())
+            return real(*args)
+
+        monkeypatch.setattr(hasher, name, spy)
+    return seen
+
+
+@pytest.mark.parametrize(
+    "username", [pytest.param("carol", id="known user"), pytest.param("nobody", id="unknown user")]
+)
+def test_a_login_checks_the_password_after_its_transaction_ends(
+    db_session: Session,
+    hasher: PasswordHasher,
+    in_transaction_when_hashing: list[bool],
+    username: str,
+) -> None:
+    UserFactory(username="carol")
+    in_transaction_when_hashing.clear()  # the factory hashed carol's password
+    db_session.scalar(select(func.count(User.id)))  # a transaction is open, as in a request
+
+    with contextlib.suppress(AuthenticationError):  # the unknown user's outcome
+        authenticate(db_session, username, DEFAULT_PASSWORD, hasher)
+
+    assert in_transaction_when_hashing == [False]
+
+
+def test_a_registration_hashes_the_password_outside_any_transaction(
+    db_session: Session, hasher: PasswordHasher, in_transaction_when_hashing: list[bool]
+) -> None:
+    register_user(db_session, _new_user(), hasher)
+
+    assert in_transaction_when_hashing == [False]

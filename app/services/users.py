@@ -19,6 +19,8 @@ DUPLICATE_USER = "A user with this email or username already exists"
 def register_user(db: Session, data: UserCreate, hasher: PasswordHasher) -> User:
     """Create a member account; the role is never taken from the request."""
     _ensure_available(db, data)
+    # The check's transaction ends before the deliberately slow hash (see authenticate).
+    db.commit()
     user = User(
         email=data.email,
         username=data.username,
@@ -52,11 +54,13 @@ def authenticate(db: Session, username: str, password: str, hasher: PasswordHash
     """Return the active user with these credentials; every failure looks and costs the same."""
     # Only a well-formed username can name an account. Anything else is unknown without asking
     # the database, which may refuse the very question (PostgreSQL raises on a NUL byte).
-    user = (
-        db.scalar(select(User).where(User.username == username))
-        if re.fullmatch(USERNAME_PATTERN, username)
-        else None
-    )
+    user = None
+    if re.fullmatch(USERNAME_PATTERN, username):
+        user = db.scalar(select(User).where(User.username == username))
+        # The deliberately slow hash (~150 ms) is checked after the transaction ends: held
+        # across it, a transaction keeps a pooled connection busy and, on SQLite, a writing
+        # request's write lock (app/database.py), queueing every other write behind a login.
+        db.commit()
     if user is None:
         hasher.burn_time(password)
         raise AuthenticationError(LOGIN_FAILED)
