@@ -38,12 +38,12 @@ docs: $(STAMP)
 		--junitxml=reports/junit.xml $(PYTEST_ARGS)
 
 # The whole suite 20 times in random orders, then once under -n auto; prints how many runs
-# failed and their seeds (scripts/stress.py). STRESS_ARGS="--runs 5" for a shorter round.
+# failed and their seeds (tools/scripts/stress.py). STRESS_ARGS="--runs 5" for a shorter round.
 STRESS_ARGS ?=
 stress: $(STAMP)
-	$(BIN)/python scripts/stress.py $(STRESS_ARGS)
+	$(BIN)/python tools/scripts/stress.py $(STRESS_ARGS)
 
-# The load test (loadtests/run.py): the app under uvicorn over a fresh migrated and seeded
+# The load test (tools/loadtests/run.py): the app under uvicorn over a fresh migrated and seeded
 # database, the fake catalog, locust headless; figures and reports in reports/load/.
 # LOAD_DATABASE_URL=postgresql+psycopg://... runs it on a throwaway PostgreSQL database
 # made beside that one; by default, a SQLite file in a temporary directory.
@@ -56,13 +56,13 @@ $(LOAD_STAMP): pyproject.toml $(STAMP)
 	touch $(LOAD_STAMP)
 
 load: $(LOAD_STAMP)
-	LOAD_DATABASE_URL='$(LOAD_DATABASE_URL)' $(BIN)/python loadtests/run.py \
+	LOAD_DATABASE_URL='$(LOAD_DATABASE_URL)' $(BIN)/python tools/loadtests/run.py \
 		--users $(USERS) --duration $(DURATION)
 
-# How fast the acceptance suite runs against the seed article's recipe (benchmarks/suite_speed.py).
+# How fast the acceptance suite runs against the seed article's recipe (tools/benchmarks/suite_speed.py).
 BENCH_ARGS ?=
 bench: $(STAMP)
-	$(BIN)/python benchmarks/suite_speed.py $(BENCH_ARGS)
+	$(BIN)/python tools/benchmarks/suite_speed.py $(BENCH_ARGS)
 
 # Mutation testing of app/ with mutmut 3 ([tool.mutmut] in pyproject.toml, two mutants at a
 # time): prints killed / survived / timeout / no tests / skipped and the score, writes
@@ -75,7 +75,7 @@ $(MUTATION_STAMP): pyproject.toml $(STAMP)
 	touch $(MUTATION_STAMP)
 
 mutation: $(MUTATION_STAMP)
-	$(BIN)/python scripts/mutation_report.py $(MUTATION_ARGS)
+	$(BIN)/python tools/scripts/mutation_report.py $(MUTATION_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

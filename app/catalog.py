@@ -45,7 +45,8 @@ class CatalogUnavailable(CatalogError):
 @cache
 def _tls_context() -> ssl.SSLContext:
     # What httpx would build for every client: reading the CA bundle costs tens of
-    # milliseconds each time (the test harness starts the app's lifespan once per test).
+    # milliseconds each time, and every app (each test of the app factory, each uvicorn
+    # worker) builds a client.
     return httpx.create_ssl_context()
 
 

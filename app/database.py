@@ -12,7 +12,7 @@ from sqlalchemy.pool import StaticPool
 # An execution option read by SQLite engines only: begin with the write lock already taken.
 # SQLite cannot always turn a transaction that has read into one that writes: if another
 # connection committed in between, it refuses at once ("database is locked", a 503) rather than
-# wait, since the reader's snapshot is stale. Met under load (loadtests/): two item creations,
+# wait, since the reader's snapshot is stale. Met under load (tools/loadtests/): two item creations,
 # each reading the caller first. Taken at BEGIN, the lock is waited for (the busy timeout, 5 s)
 # and writers queue; reads still begin deferred and, with the write-ahead log, never wait.
 WRITE_LOCK_AT_BEGIN = "sqlite_write_lock_at_begin"

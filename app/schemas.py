@@ -163,7 +163,3 @@ class Page(BaseModel, Generic[T]):
 class ExternalItem(BaseModel):
     item_id: str
     external_data: dict[str, object]
-
-
-class Health(BaseModel):
-    status: str

@@ -3,7 +3,6 @@
 Steps used by one feature only live in that feature's test module.
 """
 
-from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
@@ -13,9 +12,9 @@ from fastapi.testclient import TestClient
 from pytest_bdd import given, then, when
 from sqlalchemy.orm import Session
 
-from app.models import Role, User
+from app.models import Role
 from step_defs.support import api
-from step_defs.support.api import HeadersFor
+from step_defs.support.api import ActorHeaders
 from step_defs.support.context import ItemRef, ScenarioContext
 from step_defs.support.expect import (
     body_of,
@@ -27,9 +26,8 @@ from step_defs.support.expect import (
     expect_status,
 )
 from step_defs.support.types import step_text
-from tests.factories import ItemFactory, UserFactory
-
-TokenFor = Callable[[User], str]
+from tests.harness.types import TokenFor
+from tests.support.factories import ItemFactory, UserFactory
 
 NOT_ALLOWED = "Not enough permissions"
 DUPLICATE_ITEM = "You already have an item with this name"
@@ -42,7 +40,7 @@ def ctx() -> ScenarioContext:
 
 
 @pytest.fixture
-def headers_for(ctx: ScenarioContext, token_for: TokenFor) -> HeadersFor:
+def headers_for(ctx: ScenarioContext, token_for: TokenFor) -> ActorHeaders:
     """The headers an actor sends: the token they hold, or a fresh one the harness signs.
 
     None stands for an anonymous caller, who sends no token at all.
@@ -94,7 +92,7 @@ def _(ctx: ScenarioContext, db_session: Session, actor: str, name: str, price: D
 
 
 @when(step_text("{actor:Actor} looks {:Reflexive} up"))
-def _(ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, actor: str) -> None:
+def _(ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, actor: str) -> None:
     ctx.record(api.own_record(client, headers_for(actor)))
 
 
@@ -177,7 +175,7 @@ def _(ctx: ScenarioContext, actor: str) -> None:
 
 @then(step_text('the "{name:Quoted}" is priced at {price:Money}'))
 def _(
-    ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, name: str, price: Decimal
+    ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, name: str, price: Decimal
 ) -> None:
     ref = ctx.item(name)
     response = api.read_item(client, headers_for(ref.owner), ref.id)
@@ -190,7 +188,7 @@ def _(
 def _(
     ctx: ScenarioContext,
     client: TestClient,
-    headers_for: HeadersFor,
+    headers_for: ActorHeaders,
     actor: str,
     datatable: list[list[str]],
 ) -> None:

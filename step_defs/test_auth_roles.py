@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.models import Role
 from step_defs.support import api, catalog
-from step_defs.support.api import HeadersFor
+from step_defs.support.api import ActorHeaders
 from step_defs.support.capabilities import attempt
 from step_defs.support.context import ScenarioContext
 from step_defs.support.expect import (
@@ -90,7 +90,7 @@ def _(ctx: ScenarioContext, client: TestClient, username: str, actor: str) -> No
 def _(
     ctx: ScenarioContext,
     client: TestClient,
-    headers_for: HeadersFor,
+    headers_for: ActorHeaders,
     faker: Faker,
     caller: str | None,
     capability: Capability,

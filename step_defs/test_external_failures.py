@@ -7,11 +7,11 @@ from pytest_bdd import given, scenarios, then, when
 
 from app.config import Settings
 from step_defs.support import api, catalog
-from step_defs.support.api import HeadersFor
+from step_defs.support.api import ActorHeaders
 from step_defs.support.context import ScenarioContext
 from step_defs.support.expect import expect_answer, expect_detail, expect_same
 from step_defs.support.types import CatalogAnswer, CatalogServerBehaviour, step_text
-from tests.fakes.catalog import FakeCatalog, Mode, catalog_item
+from tests.support.fakes.catalog import FakeCatalog, Mode, catalog_item
 
 scenarios("external_failures.feature")
 
@@ -76,7 +76,7 @@ def _(ctx: ScenarioContext) -> None:
     route.side_effect = [httpx.ConnectError("connection refused"), answer]
 
 
-# --- @live: a real catalog server on loopback (tests/fakes/live.py points the app at it) ------
+# --- @live: a real catalog server on loopback (tests/support/fakes/live.py points the app at it)
 
 SERVER_MODES = {
     CatalogServerBehaviour.SLOW: Mode.SLOW,
@@ -105,7 +105,7 @@ def _(catalog_server: FakeCatalog, behaviour: CatalogServerBehaviour) -> None:
 
 @when(step_text('{actor:Actor} looks up item "{code:Quoted}" in the catalog'))
 def _(
-    ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, actor: str, code: str
+    ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, actor: str, code: str
 ) -> None:
     ctx.record(api.catalog_item(client, headers_for(actor), code))
 

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from pytest_bdd import scenarios, then, when
 
 from step_defs.support import api
-from step_defs.support.api import HeadersFor
+from step_defs.support.api import ActorHeaders
 from step_defs.support.context import ItemRef, ScenarioContext
 from step_defs.support.expect import (
     body_of,
@@ -27,7 +27,7 @@ PRICE_NOTATION = "Value error, must be written like 12.50: digits, then at most 
 def _offer(
     ctx: ScenarioContext,
     client: TestClient,
-    headers_for: HeadersFor,
+    headers_for: ActorHeaders,
     actor: str,
     details: Mapping[str, object],
 ) -> None:
@@ -46,7 +46,7 @@ def _some_price(faker: Faker) -> str:
 def _(
     ctx: ScenarioContext,
     client: TestClient,
-    headers_for: HeadersFor,
+    headers_for: ActorHeaders,
     actor: str,
     datatable: list[list[str]],
 ) -> None:
@@ -61,7 +61,7 @@ def _(
 def _(
     ctx: ScenarioContext,
     client: TestClient,
-    headers_for: HeadersFor,
+    headers_for: ActorHeaders,
     actor: str,
     name: str,
     price: Decimal | None,
@@ -76,7 +76,7 @@ def _(
 def _(
     ctx: ScenarioContext,
     client: TestClient,
-    headers_for: HeadersFor,
+    headers_for: ActorHeaders,
     actor: str,
     name: str,
     written: str,
@@ -89,7 +89,7 @@ def _(
 def _(
     ctx: ScenarioContext,
     client: TestClient,
-    headers_for: HeadersFor,
+    headers_for: ActorHeaders,
     actor: str,
     name: str,
     price: Decimal,
@@ -103,7 +103,7 @@ def _(
 def _(
     ctx: ScenarioContext,
     client: TestClient,
-    headers_for: HeadersFor,
+    headers_for: ActorHeaders,
     faker: Faker,
     actor: str,
     field: str,
@@ -136,7 +136,7 @@ def _(ctx: ScenarioContext) -> None:
 
 
 @then(step_text('the "{name:Quoted}" is described exactly as offered'))
-def _(ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, name: str) -> None:
+def _(ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, name: str) -> None:
     ref = ctx.item(name)
     response = api.read_item(client, headers_for(ref.owner), ref.id)
     body = expect_answer(response, 200, f"the {name!r} should be on offer")
@@ -145,7 +145,7 @@ def _(ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, name: s
 
 
 @then(step_text('the "{name:Quoted}" has no description'))
-def _(ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, name: str) -> None:
+def _(ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, name: str) -> None:
     ref = ctx.item(name)
     response = api.read_item(client, headers_for(ref.owner), ref.id)
     body = expect_answer(response, 200, f"the {name!r} should be on offer")
@@ -153,7 +153,7 @@ def _(ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, name: s
 
 
 @then(step_text("{actor:Actor} has no items"))
-def _(ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, actor: str) -> None:
+def _(ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, actor: str) -> None:
     owner_id = ctx.actor(actor).id
     response = api.list_items(client, headers_for(actor), limit=100)
     body = expect_answer(response, 200, f"{actor} should be able to browse the items")
@@ -165,7 +165,7 @@ def _(ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, actor: 
 def _(
     ctx: ScenarioContext,
     client: TestClient,
-    headers_for: HeadersFor,
+    headers_for: ActorHeaders,
     count: int,
     name: str,
 ) -> None:

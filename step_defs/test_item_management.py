@@ -7,11 +7,11 @@ from pytest_bdd import given, scenarios, then, when
 from sqlalchemy.orm import Session
 
 from step_defs.support import api
-from step_defs.support.api import HeadersFor
+from step_defs.support.api import ActorHeaders
 from step_defs.support.context import ItemRef, ScenarioContext
 from step_defs.support.expect import expect_answer, expect_detail, expect_same, expect_status
 from step_defs.support.types import step_text
-from tests.factories import ItemFactory
+from tests.support.factories import ItemFactory
 
 scenarios("item_management.feature")
 
@@ -29,7 +29,7 @@ def _(ctx: ScenarioContext, db_session: Session, datatable: list[list[str]]) -> 
 
 
 @when(step_text("{actor:Actor} browses the items"))
-def _(ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, actor: str) -> None:
+def _(ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, actor: str) -> None:
     ctx.record(api.list_items(client, headers_for(actor)))
 
 
@@ -37,7 +37,7 @@ def _(ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, actor: 
 def _(
     ctx: ScenarioContext,
     client: TestClient,
-    headers_for: HeadersFor,
+    headers_for: ActorHeaders,
     actor: str,
     size: int,
     skip: int,
@@ -47,20 +47,20 @@ def _(
 
 @when(step_text('{actor:Actor} looks for items whose name contains "{text:Quoted}"'))
 def _(
-    ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, actor: str, text: str
+    ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, actor: str, text: str
 ) -> None:
     ctx.record(api.list_items(client, headers_for(actor), name_contains=text))
 
 
 @when(step_text('{actor:Actor} looks at the "{name:Quoted}"'))
 def _(
-    ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, actor: str, name: str
+    ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, actor: str, name: str
 ) -> None:
     ctx.record(api.read_item(client, headers_for(actor), ctx.item(name).id))
 
 
 @when(step_text("{actor:Actor} looks at an item that does not exist"))
-def _(ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, actor: str) -> None:
+def _(ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, actor: str) -> None:
     ctx.record(api.read_item(client, headers_for(actor), api.MISSING_ID))
 
 
@@ -68,7 +68,7 @@ def _(ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, actor: 
 def _(
     ctx: ScenarioContext,
     client: TestClient,
-    headers_for: HeadersFor,
+    headers_for: ActorHeaders,
     actor: str,
     name: str,
     price: Decimal,
@@ -81,7 +81,7 @@ def _(
 def _(
     ctx: ScenarioContext,
     client: TestClient,
-    headers_for: HeadersFor,
+    headers_for: ActorHeaders,
     actor: str,
     name: str,
     new_name: str,
@@ -92,13 +92,13 @@ def _(
 
 @when(step_text('{actor:Actor} removes the "{name:Quoted}"'))
 def _(
-    ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, actor: str, name: str
+    ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, actor: str, name: str
 ) -> None:
     ctx.record(api.remove_item(client, headers_for(actor), ctx.item(name).id))
 
 
 @when(step_text("{actor:Actor} removes an item that does not exist"))
-def _(ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, actor: str) -> None:
+def _(ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, actor: str) -> None:
     ctx.record(api.remove_item(client, headers_for(actor), api.MISSING_ID))
 
 
@@ -148,7 +148,7 @@ def _(ctx: ScenarioContext) -> None:
 
 @then(step_text('{actor:Actor} can no longer find the "{name:Quoted}"'))
 def _(
-    ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, actor: str, name: str
+    ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, actor: str, name: str
 ) -> None:
     response = api.read_item(client, headers_for(actor), ctx.item(name).id)
     expect_status(response, 404, f"{actor} should no longer find the {name!r}")
@@ -156,7 +156,7 @@ def _(
 
 @then(step_text('the "{name:Quoted}" still belongs to {owner:Actor}'))
 def _(
-    ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, name: str, owner: str
+    ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, name: str, owner: str
 ) -> None:
     response = api.read_item(client, headers_for(owner), ctx.item(name).id)
     body = expect_answer(response, 200, f"the {name!r} should still be on offer")

@@ -5,7 +5,7 @@ from pytest_bdd import scenarios, then, when
 
 from app.models import Role
 from step_defs.support import api
-from step_defs.support.api import HeadersFor
+from step_defs.support.api import ActorHeaders
 from step_defs.support.context import ScenarioContext
 from step_defs.support.expect import expect_answer, expect_detail, expect_same, expect_status
 from step_defs.support.types import step_text
@@ -19,7 +19,7 @@ YES_NO = {True: "yes", False: "no"}
 def _change(
     ctx: ScenarioContext,
     client: TestClient,
-    headers_for: HeadersFor,
+    headers_for: ActorHeaders,
     actor: str,
     subject: str | None,
     changes: dict[str, object],
@@ -29,7 +29,7 @@ def _change(
 
 
 @when(step_text("{actor:Actor} lists the accounts"))
-def _(ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, actor: str) -> None:
+def _(ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, actor: str) -> None:
     ctx.record(api.list_users(client, headers_for(actor)))
 
 
@@ -37,7 +37,7 @@ def _(ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, actor: 
 def _(
     ctx: ScenarioContext,
     client: TestClient,
-    headers_for: HeadersFor,
+    headers_for: ActorHeaders,
     actor: str,
     size: int,
     skip: int,
@@ -49,7 +49,7 @@ def _(
 def _(
     ctx: ScenarioContext,
     client: TestClient,
-    headers_for: HeadersFor,
+    headers_for: ActorHeaders,
     actor: str,
     subject: str | None,
     role: Role,
@@ -61,7 +61,7 @@ def _(
 def _(
     ctx: ScenarioContext,
     client: TestClient,
-    headers_for: HeadersFor,
+    headers_for: ActorHeaders,
     actor: str,
     subject: str | None,
 ) -> None:
@@ -72,7 +72,7 @@ def _(
 def _(
     ctx: ScenarioContext,
     client: TestClient,
-    headers_for: HeadersFor,
+    headers_for: ActorHeaders,
     actor: str,
     subject: str | None,
 ) -> None:
@@ -80,7 +80,7 @@ def _(
 
 
 @when(step_text("{actor:Actor} deactivates an account that does not exist"))
-def _(ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, actor: str) -> None:
+def _(ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, actor: str) -> None:
     changes = {"is_active": False}
     ctx.record(api.change_user(client, headers_for(actor), api.MISSING_ID, changes))
 
@@ -100,7 +100,7 @@ def _(ctx: ScenarioContext, total: int, datatable: list[list[str]]) -> None:
 
 @then(step_text("{actor:Actor} {able:Can} list every account"))
 def _(
-    ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, actor: str, able: bool
+    ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, actor: str, able: bool
 ) -> None:
     response = api.list_users(client, headers_for(actor))
     if able:

@@ -4,7 +4,7 @@ from fastapi.testclient import TestClient
 from pytest_bdd import scenarios, then, when
 
 from step_defs.support import api
-from step_defs.support.api import HeadersFor
+from step_defs.support.api import ActorHeaders
 from step_defs.support.context import ScenarioContext
 from step_defs.support.expect import expect_answer, expect_same
 from step_defs.support.types import step_text
@@ -14,13 +14,13 @@ scenarios("user_lookup.feature")
 
 @when(step_text("{viewer:Actor} looks up {subject:Actor}"))
 def _(
-    ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, viewer: str, subject: str
+    ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, viewer: str, subject: str
 ) -> None:
     ctx.record(api.look_up_user(client, headers_for(viewer), ctx.actor(subject).id))
 
 
 @when(step_text("{viewer:Actor} looks up an account that does not exist"))
-def _(ctx: ScenarioContext, client: TestClient, headers_for: HeadersFor, viewer: str) -> None:
+def _(ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, viewer: str) -> None:
     ctx.record(api.look_up_user(client, headers_for(viewer), api.MISSING_ID))
 
 

@@ -10,7 +10,7 @@ from httpx2 import Response
 
 Headers = Mapping[str, str]
 # Given an actor's name (None: an anonymous caller), the headers that actor sends.
-HeadersFor = Callable[[str | None], dict[str, str]]
+ActorHeaders = Callable[[str | None], dict[str, str]]
 
 # Ids are assigned from 1 in a fresh transaction; no scenario creates this many rows.
 MISSING_ID = 987_654_321

@@ -185,7 +185,7 @@ class Presentation(Enum):
 
 
 class CatalogServerBehaviour(Enum):
-    """How the real catalog server on loopback misbehaves (tests/fakes/catalog.py modes)."""
+    """How the real catalog server on loopback misbehaves (tests/support/fakes/catalog.py modes)."""
 
     SLOW = "answers too slowly"
     HANGS_MID_BODY = "stalls halfway through its answer"

