@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.database import get_db, make_engine
 from app.main import create_app
+from tests.harness.overrides import overridden
 
 
 @pytest.fixture
@@ -22,13 +23,8 @@ def unreachable_database(app: FastAPI, client: TestClient, tmp_path: Path) -> It
         with Session(engine) as session:
             yield session
 
-    previous = app.dependency_overrides.get(get_db)
-    app.dependency_overrides[get_db] = broken_db
-    yield
-    if previous is None:
-        app.dependency_overrides.pop(get_db, None)
-    else:
-        app.dependency_overrides[get_db] = previous
+    with overridden(app, get_db, broken_db):
+        yield
     engine.dispose()
 
 

@@ -1,8 +1,8 @@
 """A write that fails leaves every table as it was: validation, conflicts, and faults injected
 in the middle of a service, after its rows were already flushed to the database.
 
-Each test snapshots every table (tests/support/db_snapshot.py) before the failing request and compares
-after it. The rollback under test is the request session's: it joins the test's transaction
+Each test snapshots every table (tests/support/db_snapshot.py) before the failing request and
+compares after it. The rollback under test is the request session's: it joins the test's transaction
 through a SAVEPOINT, so "unchanged" means the request's own work was undone, not the test's.
 """
 

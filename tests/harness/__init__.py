@@ -6,5 +6,6 @@
 - callers.py      who is calling: named users and the tokens and headers they send
 - environment.py  the process around a test: time zone, the async backend
 - databases.py    throwaway PostgreSQL databases (plain functions, no fixtures)
+- overrides.py    dependency overrides that are always restored (plain functions)
 - types.py        the types of the fixtures above, for annotations in tests
 """

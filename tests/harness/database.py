@@ -19,6 +19,7 @@ from app.database import get_db, make_engine
 from app.models import Base
 from app.security import PasswordHasher
 from tests.harness.databases import is_postgres, target_url, throwaway_database
+from tests.harness.overrides import overridden
 from tests.support.factories import bind_factories
 
 
@@ -107,10 +108,5 @@ def override_db(app: FastAPI, connection: Connection, isolation: Isolation) -> I
         with isolation.session(connection) as session:
             yield session
 
-    previous = app.dependency_overrides.get(get_db)
-    app.dependency_overrides[get_db] = test_db
-    yield
-    if previous is None:
-        app.dependency_overrides.pop(get_db, None)
-    else:
-        app.dependency_overrides[get_db] = previous
+    with overridden(app, get_db, test_db):
+        yield

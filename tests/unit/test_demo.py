@@ -1,6 +1,7 @@
 """`make serve`'s seeding: two demo users who can log in, never in production.
 
-Seeding on the migrated schema, twice, and refusing an unmigrated database: tests/integration/test_migrations.py.
+Seeding on the migrated schema, twice, and refusing an unmigrated database:
+tests/integration/test_migrations.py.
 """
 
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""The response scanner (tests/support/secret_scan.py) that watches every answer the suite receives."""
+"""The response scanner (tests/support/secret_scan.py): it watches every answer the suite gets."""
 
 import httpx2
 import pytest

@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from app.catalog import CatalogClient, make_http_client
 from app.config import Settings
 from app.dependencies import get_catalog
+from tests.harness.overrides import overridden
 from tests.support.fakes.catalog import CatalogServer, FakeCatalog
 
 LIVE_MARKER = "live"
@@ -65,6 +66,5 @@ def _live_catalog(request: pytest.FixtureRequest) -> Iterator[None]:
         async with make_http_client(aimed) as http:
             yield CatalogClient(http, retry_after_seconds=aimed.catalog_retry_after_seconds)
 
-    app.dependency_overrides[get_catalog] = live_catalog
-    yield
-    app.dependency_overrides.pop(get_catalog, None)
+    with overridden(app, get_catalog, live_catalog):
+        yield
