@@ -29,11 +29,9 @@ from tests.factories import bind_factories
 from tests.fakes.clock import FakeClock
 from tests.secret_scan import assert_no_secrets
 
-# pytester proves the guards bite (tests/test_guards.py); the guards fail async and undefined steps
-# (and bring step_defs/step_lookup.py, which remembers pytest-bdd's step lookups per module).
-# livingdoc records the scenarios for the living documentation, only under --living-docs=DIR.
-# tests.fakes.live serves a fake catalog on loopback for the @live tests.
-pytest_plugins = ["pytester", "step_defs.guards", "livingdoc.plugin", "tests.fakes.live"]
+# tests.fakes.live serves a fake catalog on loopback for the @live tests. (The guards, the step
+# lookup cache and the living documentation come from pytest-bdd-livingdoc's entry point.)
+pytest_plugins = ["pytester", "tests.fakes.live"]
 
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
 CATALOG_BASE_URL = "http://catalog.test"
