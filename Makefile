@@ -14,10 +14,12 @@ unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install test test-postgres docs lint migrate serve clean stress load bench mutation
 
-$(STAMP): pyproject.toml
+# The living-documentation plugin (livingdoc/, its own distribution) is installed editable beside
+# the service: its entry point loads it into every pytest run.
+$(STAMP): pyproject.toml livingdoc/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e ./livingdoc -e '.[test]'
 	touch $(STAMP)
 
 install: $(STAMP)

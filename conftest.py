@@ -2,13 +2,12 @@
 
 One engine, schema and running app per run; per test a rolled-back transaction, fresh clients
 and its own throttle (tests/harness/__init__.py says which module does what). The living
-documentation and the pytest-bdd guards come from the `pytest-bdd-livingdoc` plugin
-(livingdoc/), installed by `make install` and loaded by its entry point.
+documentation, the pytest-bdd guards and the step lookup cache come from the
+`pytest-bdd-livingdoc` plugin (livingdoc/), installed by `make install`, loaded by its entry
+point; pytester, which proves that plugin bites, is loaded from pyproject's addopts.
 """
 
 pytest_plugins = [
-    # Proves the guards and the documentation plugin bite (livingdoc/tests/).
-    "pytester",
     "tests.harness.settings",
     "tests.harness.database",
     "tests.harness.application",
@@ -16,7 +15,4 @@ pytest_plugins = [
     "tests.harness.environment",
     # A fake catalog on loopback for the `@live` tests and scenarios.
     "tests.support.fakes.live",
-    # Remove once the plugin helper lands: the entry point will load these.
-    "step_defs.guards",
-    "livingdoc.plugin",
 ]

@@ -5,9 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from livingdoc.api import build_coverage
-from livingdoc.features import parse_feature
-from livingdoc.model import STATUS_ORDER, Case, CaseKey, Document, Feature, Meta, Operation, Run
+from pytest_bdd_livingdoc.api import build_coverage
+from pytest_bdd_livingdoc.features import parse_feature
+from pytest_bdd_livingdoc.model import (
+    STATUS_ORDER,
+    Case,
+    CaseKey,
+    Document,
+    Feature,
+    Meta,
+    Operation,
+    Run,
+)
 
 
 def merge(

@@ -1,7 +1,13 @@
 """Every status a scenario and its steps can end in, from the events the plugin records."""
 
-from livingdoc.model import ApiCall, Status
-from livingdoc.outcome import MESSAGE_LIMIT, ItemTrace, PhaseOutcome, StepEvent, build_run
+from pytest_bdd_livingdoc.model import ApiCall, Status
+from pytest_bdd_livingdoc.outcome import (
+    MESSAGE_LIMIT,
+    ItemTrace,
+    PhaseOutcome,
+    StepEvent,
+    build_run,
+)
 
 PASSED = PhaseOutcome("passed", 0.01)
 
@@ -53,6 +59,16 @@ def test_a_failure_in_the_background_is_the_first_step_failing() -> None:
     run = build_run(trace(events=[broken], call=PhaseOutcome("failed")))
     assert run.status is Status.FAILED
     assert statuses(run.steps) == [Status.FAILED, Status.SKIPPED, Status.SKIPPED]
+
+
+def test_undefined_steps_found_before_any_step_ran() -> None:
+    # The guard looks every step up first and reports only the undefined ones: the steps before
+    # them never started, so they are skipped, and the status sits on the undefined step.
+    missing = StepEvent(12, Status.UNDEFINED, message='No step definition matches Then "x"')
+    run = build_run(trace(events=[missing], call=PhaseOutcome("failed", message="undefined")))
+    assert run.status is Status.UNDEFINED
+    assert statuses(run.steps) == [Status.SKIPPED, Status.SKIPPED, Status.UNDEFINED]
+    assert run.steps[2].message == 'No step definition matches Then "x"'
 
 
 def test_an_undefined_first_step() -> None:

@@ -1,6 +1,8 @@
-"""Runtime guards for the acceptance suite, loaded as a pytest plugin from the root conftest.
+"""Runtime guards for a pytest-bdd suite: a pytest plugin of its own.
 
-pytest-bdd 9 has two quiet failure modes these hooks make loud:
+The entry-point plugin (plugin.py) registers it unless `livingdoc_guards = false`; alone, it loads
+with `-p pytest_bdd_livingdoc.guards`. pytest-bdd 9 has two quiet failure modes these hooks make
+loud:
 
 - it calls step functions synchronously, so an `async def` step returns a coroutine nobody awaits
   (and an async generator step is never even started): the step's body never runs, yet the scenario
@@ -19,8 +21,15 @@ from _pytest.fixtures import FixtureRequest
 from pytest_bdd.exceptions import StepDefinitionNotFoundError
 from pytest_bdd.parser import Feature, Scenario, Step
 
-# pytest-bdd's own lookup, remembered per test module (the guard asks what pytest-bdd will ask).
-from step_defs.step_lookup import find_fixturedefs_for_step
+# pytest-bdd's own lookup (remembered per test module when the cache is on): the guard asks what
+# pytest-bdd will ask.
+from pytest_bdd_livingdoc.step_lookup import find_fixturedefs_for_step, verify
+
+
+def pytest_configure() -> None:
+    # The up-front lookup calls a private pytest-bdd function: refuse to start on a pytest-bdd
+    # where it moved, rather than pass scenarios whose steps were never looked up.
+    verify(replaceable=False)
 
 
 def _is_async(func: Callable[..., object]) -> bool:
@@ -90,7 +99,6 @@ def pytest_bdd_before_step_call(
     scenario: Scenario,
     step: Step,
     step_func: Callable[..., object],
-    step_func_args: dict[str, object],
 ) -> None:
     if not _is_async(step_func):
         return

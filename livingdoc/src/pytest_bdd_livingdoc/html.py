@@ -9,7 +9,7 @@ from importlib.resources import files
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from livingdoc.model import STATUS_ORDER, Case, Document, Rule, Status, anchor_for
+from pytest_bdd_livingdoc.model import STATUS_ORDER, Case, Document, Rule, Status, anchor_for
 
 _PARAMETER = re.compile(r"&lt;(.+?)&gt;")
 _SYMBOL = {
@@ -23,7 +23,7 @@ _SYMBOL = {
 
 def render_page(document: Document) -> str:
     environment = Environment(
-        loader=PackageLoader("livingdoc", "templates"),
+        loader=PackageLoader("pytest_bdd_livingdoc", "templates"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -35,7 +35,7 @@ def render_page(document: Document) -> str:
     environment.filters["zip"] = lambda first, second: zip(first, second, strict=True)
     environment.filters["anchor"] = anchor_for
     environment.tests["rule"] = lambda node: isinstance(node, Rule)
-    assets = files("livingdoc") / "templates"
+    assets = files("pytest_bdd_livingdoc") / "templates"
     return environment.get_template("page.html.j2").render(
         doc=document,
         statuses=STATUS_ORDER,

@@ -7,7 +7,13 @@ pytest-bdd registered them in, and reports all three kinds of drift.
 Feature steps are typed and rendered exactly as pytest-bdd does at run time: And/But/* take the
 type of the step before them within the same block (background or scenario), and outline steps
 are rendered once per Examples row.
+
+A project calls `drift_report_for(config)` from a test of its own: the features come from
+pytest-bdd's `bdd_features_base_dir`, the definitions from the packages `livingdoc_step_packages`
+names.
 """
+
+from __future__ import annotations
 
 import importlib
 import inspect
@@ -19,12 +25,15 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import pytest
 from gherkin.parser import Parser
 from pytest_bdd.parsers import StepParser
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 from pytest_bdd.steps import StepFunctionContext, StepNamePrefix, step_function_context_registry
 from pytest_bdd.types import STEP_TYPE_BY_PARSER_KEYWORD
 from pytest_bdd.utils import registry_get_safe
+
+from pytest_bdd_livingdoc import options
 
 _PLACEHOLDER = re.compile(r"<(.+?)>")
 
@@ -141,7 +150,7 @@ def _features(
         document: Mapping[str, Any] = Parser().parse(path.read_text(encoding="utf-8"))
         feature = document.get("feature")
         if feature is not None:
-            shown = path.relative_to(root) if root is not None else path
+            shown = path.relative_to(root) if root and path.is_relative_to(root) else path
             yield path, shown, feature
 
 
@@ -263,10 +272,58 @@ def drift_report(
     return "\n".join(sections)
 
 
-def check(features_dir: Path, package: str, package_dir: Path) -> str:
-    """The drift report for the features under `features_dir` and the modules of `package`."""
+def package_modules(package: str) -> list[ModuleType]:
+    """Every module of the importable package `package`, wherever it is installed."""
+    imported = importlib.import_module(package)
+    directories = getattr(imported, "__path__", None)
+    if directories is None:
+        raise pytest.UsageError(f"{package!r} is a module, not a package of step definitions")
+    return [module for path in directories for module in import_modules(Path(path), package)]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What the features say and what the step packages define."""
+
+    steps: list[FeatureStep]
+    definitions: list[StepDefinition]
+    unbound: list[FeatureScenario]
+
+    def drift_report(self) -> str:
+        return drift_report(self.definitions, self.steps, self.unbound)
+
+
+def read(features_dir: Path, packages: Iterable[str], root: Path | None = None) -> Catalogue:
+    """The catalogue of the features under `features_dir` and the modules of `packages`.
+
+    Refuses to read nothing: with no feature file or no step definition every check would pass.
+    Paths are shown relative to `root` (by default the parent of `features_dir`).
+    """
     files = feature_files(features_dir)
-    root = features_dir.parent
-    modules = import_modules(package_dir, package)
-    unbound = unbound_scenarios(feature_scenarios(files, root), bound_scenarios(modules))
-    return drift_report(step_definitions(modules), feature_steps(files, root), unbound)
+    if not files:
+        raise pytest.UsageError(f"no .feature file under {features_dir}")
+    packages = list(packages)
+    modules = [module for package in packages for module in package_modules(package)]
+    definitions = step_definitions(modules)
+    if not definitions:
+        raise pytest.UsageError(f"no step definition in the package(s) {', '.join(packages)}")
+    shown_from = features_dir.parent if root is None else root
+    return Catalogue(
+        steps=feature_steps(files, shown_from),
+        definitions=definitions,
+        unbound=unbound_scenarios(feature_scenarios(files, shown_from), bound_scenarios(modules)),
+    )
+
+
+def catalogue_for(config: pytest.Config) -> Catalogue:
+    """The catalogue of this pytest configuration's features and step packages."""
+    return read(options.features_dir(config), options.step_packages(config), config.rootpath)
+
+
+def drift_report_for(config: pytest.Config) -> str:
+    """Empty when every definition is used, every feature step defined and every scenario bound.
+
+    The features are under pytest-bdd's `bdd_features_base_dir` (features/ when unset), the
+    definitions in the packages `livingdoc_step_packages` names.
+    """
+    return catalogue_for(config).drift_report()

@@ -11,7 +11,7 @@ from typing import Any
 from gherkin.parser import Parser
 from gherkin.token_scanner import TokenScanner
 
-from livingdoc.model import (
+from pytest_bdd_livingdoc.model import (
     Background,
     Case,
     CaseStep,

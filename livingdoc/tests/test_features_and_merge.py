@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from livingdoc.features import fill, parse_feature
-from livingdoc.merge import merge
-from livingdoc.model import Feature, Meta, Rule, Run, Status, StepResult, worst
-from tests.livingdoc.shop_project import SHOP_FEATURE, UNBOUND_FEATURE
+from pytest_bdd_livingdoc.features import fill, parse_feature
+from pytest_bdd_livingdoc.merge import merge
+from pytest_bdd_livingdoc.model import Feature, Meta, Rule, Run, Status, StepResult, worst
+from shop_project import SHOP_FEATURE, UNBOUND_FEATURE
 
 
 @pytest.fixture

@@ -3,11 +3,19 @@
 A feature states behaviour in the product owner's words; the URL, the HTTP verb and the JSON that
 carry it belong to the step definitions. Any of them in a `.feature` file means a step is
 describing plumbing, so the whole text is checked, comments, tables and doc strings included.
+A project calls `findings_for(config)` from a test of its own (the features are under pytest-bdd's
+`bdd_features_base_dir`) and fails it with `report(findings)`.
 """
+
+from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
+
+from pytest_bdd_livingdoc import options
 
 # Upper case and whole word only: "get" and "post" are ordinary English, GET and POST are not.
 _HTTP_VERB = re.compile(r"\b(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b")
@@ -49,13 +57,24 @@ def lint_text(path: Path, text: str) -> list[Finding]:
     return findings
 
 
-def lint(features_dir: Path) -> list[Finding]:
-    """Every finding in every .feature under `features_dir`, paths shown from its parent."""
+def lint(features_dir: Path, root: Path | None = None) -> list[Finding]:
+    """Every finding in every .feature under `features_dir`, paths shown from `root` (by default
+    the parent of `features_dir`). Refuses a directory without a feature file, which would pass.
+    """
+    paths = sorted(features_dir.rglob("*.feature"))
+    if not paths:
+        raise pytest.UsageError(f"no .feature file under {features_dir}")
+    shown_from = features_dir.parent if root is None else root
     findings = []
-    for path in sorted(features_dir.rglob("*.feature")):
-        shown = path.relative_to(features_dir.parent)
+    for path in paths:
+        shown = path.relative_to(shown_from) if path.is_relative_to(shown_from) else path
         findings.extend(lint_text(shown, path.read_text(encoding="utf-8")))
     return findings
+
+
+def findings_for(config: pytest.Config) -> list[Finding]:
+    """The findings in this pytest configuration's features (`bdd_features_base_dir`)."""
+    return lint(options.features_dir(config), config.rootpath)
 
 
 def report(findings: list[Finding]) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from livingdoc.model import Case, Document, Feature, Status, StepResult, Tag
+from pytest_bdd_livingdoc.model import Case, Document, Feature, Status, StepResult, Tag
 
 _CUCUMBER_STATUS = {
     Status.PASSED: "passed",

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
-from livingdoc.model import ApiCall, Case, Coverage, CoverageRow, Operation
+from pytest_bdd_livingdoc.model import ApiCall, Case, Coverage, CoverageRow, Operation
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

@@ -12,16 +12,16 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
-from livingdoc.api import (
+from pytest_bdd_livingdoc.api import (
     OperationMatcher,
     RequestRecorder,
     build_coverage,
     load_operations,
     operations_from_openapi,
 )
-from livingdoc.features import parse_feature
-from livingdoc.model import ApiCall, Operation, Run, Status
-from tests.livingdoc.shop_project import SHOP_FEATURE
+from pytest_bdd_livingdoc.features import parse_feature
+from pytest_bdd_livingdoc.model import ApiCall, Operation, Run, Status
+from shop_project import SHOP_FEATURE
 
 
 def make_app() -> FastAPI:

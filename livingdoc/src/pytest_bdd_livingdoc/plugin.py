@@ -1,6 +1,9 @@
-"""The pytest plugin: record every pytest-bdd scenario and write the documentation.
+"""The pytest plugin (entry point `livingdoc`): the guards, the step lookup cache, the page.
 
-Registered from the root conftest; it does nothing unless `--living-docs=DIR` is given.
+Installing the package registers it with pytest. At start-up it switches on the step lookup cache
+(step_lookup.py, unless `livingdoc_step_lookup_cache = false`) and registers the guards
+(guards.py, unless `livingdoc_guards = false`); it records the scenarios and writes the
+documentation only when `--living-docs=DIR` is given.
 
 Where things happen, so the record is complete under pytest-xdist:
 - in the process that runs a test (an xdist worker, or the only process), pytest-bdd's hooks
@@ -16,6 +19,7 @@ from __future__ import annotations
 import inspect
 import os
 import subprocess
+import sys
 import time
 import traceback
 import weakref
@@ -25,18 +29,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pytest_bdd.parser import Feature as BddFeature
-from pytest_bdd.parser import Scenario as BddScenario
 from pytest_bdd.parser import ScenarioTemplate
 from pytest_bdd.parser import Step as BddStep
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 from pytest_bdd.utils import registry_get_safe
-from starlette.applications import Starlette
 
-from livingdoc.api import RequestRecorder, load_operations
-from livingdoc.features import find_feature_files, parse_features, relative_path
-from livingdoc.model import ApiCall, Meta, Run, Status
-from livingdoc.outcome import ItemTrace, PhaseOutcome, StepEvent, build_run, truncate
+from pytest_bdd_livingdoc import options, step_lookup
+from pytest_bdd_livingdoc.api import RequestRecorder, load_operations
+from pytest_bdd_livingdoc.features import find_feature_files, parse_features, relative_path
+from pytest_bdd_livingdoc.model import ApiCall, Meta, Run, Status
+from pytest_bdd_livingdoc.outcome import ItemTrace, PhaseOutcome, StepEvent, build_run, truncate
 
 RECORD_PROPERTY = "livingdoc"
 OUTLINE_PARAMETER = "_pytest_bdd_example"
@@ -51,16 +53,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="write DIR/living-docs/index.html and DIR/cucumber.json for the pytest-bdd scenarios",
     )
-    parser.addini(
-        "living_docs_openapi",
-        "module:attribute of the app (or app factory) whose OpenAPI operations the coverage "
-        "table lists; empty for no table",
-        default="",
-    )
-    parser.addini("living_docs_title", "title of the living documentation page", default="")
+    options.add_ini_options(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if config.getini(options.STEP_LOOKUP_CACHE):
+        step_lookup.install(config)
+    if config.getini(options.GUARDS):
+        # By module name, so `-p pytest_bdd_livingdoc.guards` as well loads it only once.
+        config.pluginmanager.import_plugin("pytest_bdd_livingdoc.guards")
     directory = config.getoption("--living-docs")
     if directory:
         config.pluginmanager.register(LivingDocs(config, Path(directory)), "livingdoc-recorder")
@@ -74,7 +75,7 @@ class LivingDocs:
         self.is_worker = hasattr(config, "workerinput")
         self.current: ItemTrace | None = None
         self.records: list[dict[str, Any]] = []
-        self.instrumented: weakref.WeakSet[Starlette] = weakref.WeakSet()
+        self.instrumented: weakref.WeakSet[Any] = weakref.WeakSet()
         self.locations: dict[Callable[..., object], str | None] = {}
         self.written: list[Path] = []
         self.write_seconds = 0.0
@@ -107,9 +108,13 @@ class LivingDocs:
         )
 
     @pytest.hookimpl(wrapper=True)
-    def pytest_fixture_setup(self, fixturedef: pytest.FixtureDef[Any]) -> Generator[None, Any, Any]:
+    def pytest_fixture_setup(self) -> Generator[None, Any, Any]:
         value = yield
-        if isinstance(value, Starlette) and value not in self.instrumented:
+        # Starlette is optional: where it was never imported, no fixture can have built an app.
+        applications = sys.modules.get("starlette.applications")
+        if applications is None or not isinstance(value, applications.Starlette):
+            return value
+        if value not in self.instrumented:
             # Whichever fixture builds the app: requests are credited to the running test.
             self.instrumented.add(value)
             if value.middleware_stack is None:
@@ -142,11 +147,7 @@ class LivingDocs:
         self._finish_step(request, Status.FAILED, _describe(exception, self.rootdir))
 
     def pytest_bdd_step_func_lookup_error(
-        self,
-        request: pytest.FixtureRequest,
-        feature: BddFeature,
-        scenario: BddScenario,
-        step: BddStep,
+        self, request: pytest.FixtureRequest, step: BddStep
     ) -> None:
         trace = request.node.stash.get(TRACE, None)
         if trace is not None:
@@ -191,22 +192,24 @@ class LivingDocs:
         report.user_properties = kept
 
     @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+    def pytest_sessionfinish(self) -> None:
         if self.is_worker:
             return
-        from livingdoc.writer import write_outputs  # Jinja2 is loaded only when writing
+        from pytest_bdd_livingdoc.writer import write_outputs  # Jinja2 is loaded only when writing
 
         meta = Meta(
-            title=self.config.getini("living_docs_title") or "Living documentation",
+            title=self.config.getini(options.TITLE) or "Living documentation",
             generated_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
             commit=_commit(self.rootdir),
             wall_time=time.perf_counter() - self.started,
         )
-        spec = self.config.getini("living_docs_openapi")
+        spec = self.config.getini(options.OPENAPI)
         writing = time.perf_counter()
         self.written = write_outputs(
             output=self.output,
-            features=parse_features(find_feature_files(self._features_dir()), self.rootdir),
+            features=parse_features(
+                find_feature_files(options.features_dir(self.config)), self.rootdir
+            ),
             runs=[Run.from_record(record) for record in self.records],
             meta=meta,
             rootdir=self.rootdir,
@@ -219,10 +222,6 @@ class LivingDocs:
             terminalreporter.write_line(f"living docs: {path}")
         if self.written:
             terminalreporter.write_line(f"living docs: written in {self.write_seconds:.2f} s")
-
-    def _features_dir(self) -> Path:
-        base = self.config.getini("bdd_features_base_dir") or "features"
-        return self.rootdir / str(base)
 
 
 def _phase_outcome(

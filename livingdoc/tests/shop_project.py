@@ -3,15 +3,14 @@
 `write_shop_project(directory)` writes it and `run_pytest(directory, ...)` runs it: one
 feature whose scenarios pass, fail, have an undefined first or later step, are skipped or
 expected to fail, a Rule with a tagged outline, a second feature no test module binds, and a
-tiny FastAPI app the steps call, so the API coverage table has something to show.
+tiny FastAPI app the steps call, so the API coverage table has something to show. It knows
+nothing of the project around it: it runs with the plugin as installed.
 """
 
 import os
 import subprocess
 import sys
 from pathlib import Path
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 SHOP_FEATURE = """\
 @shop
@@ -124,8 +123,6 @@ from pytest_bdd import given, parsers, then, when
 
 from sample_app import create_app
 
-pytest_plugins = ["livingdoc.plugin"]
-
 PRICES = {"pen": 1, "cup": 3, "sofa": 999}
 
 
@@ -195,6 +192,8 @@ INI = """\
 bdd_features_base_dir = features/
 living_docs_openapi = sample_app:app
 living_docs_title = Shop documentation
+# The page shows how pytest-bdd itself meets each step (test_plugin.py runs the guards once).
+livingdoc_guards = false
 pythonpath = .
 xfail_strict = true
 filterwarnings = error
@@ -220,30 +219,29 @@ def write_shop_project(root: Path) -> Path:
     return root
 
 
-def run_pytest(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """pytest in its own process, as CI would run it, with only the plugins the project names."""
+# The plugins a run loads: pytest-bdd, xdist, and this plugin by its entry point's name.
+PLUGINS = ("-p", "pytest_bdd.plugin", "-p", "xdist.plugin", "-p", "livingdoc")
+
+
+def run_pytest(root: Path, *args: str, autoload: bool = False) -> subprocess.CompletedProcess[str]:
+    """pytest in its own process, as CI would run it, with the plugin as installed.
+
+    By default only PLUGINS are loaded: the outer environment's other plugins (hypothesis,
+    faker, ...) cost seconds per run. `autoload=True` loads every installed plugin instead, as a
+    plain `pytest` does, and names none.
+    """
     env = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith(("PYTEST_", "COV_CORE_", "COVERAGE_"))
+        # Nothing of the outer run, and no path to a checkout: the plugin must be installed.
+        if not name.startswith(("PYTEST_", "COV_CORE_", "COVERAGE_")) and name != "PYTHONPATH"
     }
-    env |= {
-        "PYTHONPATH": str(REPO_ROOT),
-        "LIVING_DOCS_COMMIT": "0123456789ab",
-        # The outer environment's plugins (hypothesis, faker, ...) cost seconds per run.
-        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
-        "PY_COLORS": "0",
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-p",
-        "pytest_bdd.plugin",
-        "-p",
-        "xdist.plugin",
-        *args,
-    ]
+    env |= {"LIVING_DOCS_COMMIT": "0123456789ab", "PY_COLORS": "0"}
+    plugins: tuple[str, ...] = ()
+    if not autoload:
+        env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+        plugins = PLUGINS
+    command = [sys.executable, "-m", "pytest", *plugins, *args]
     return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
 
 

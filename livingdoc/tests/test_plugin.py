@@ -3,12 +3,13 @@
 import json
 import re
 import subprocess
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.livingdoc.shop_project import (
+from shop_project import (
     EXPECTED_STATUSES,
     SHOP_OUTCOME,
     run_pytest,
@@ -107,6 +108,21 @@ def test_undefined_steps_are_undefined_and_what_follows_is_skipped(shop_run: Pat
     assert later == ["passed", "undefined"]
     message = elements["Nobody wrote a later step"]["steps"][1]["result"]["error_message"]
     assert message == 'No step definition matches Then "a later step nobody wrote"'
+
+
+def test_with_the_guards_no_step_runs_before_an_undefined_one(shop: Path) -> None:
+    # The shop runs without the guards (see its ini); on by default, they look every step up
+    # before the first runs, and the page still puts each status on its own step.
+    result = run_pytest(shop, *RUN_ARGS, "-o", "livingdoc_guards=true", "-k", "nobody_wrote")
+    assert "2 failed, 8 deselected" in last_line(result)
+    assert "has 1 undefined step(s); no step ran" in result.stdout
+    _, cucumber = outputs(shop)
+    elements = {e["name"]: e for f in cucumber for e in f["elements"]}
+
+    first = [s["result"]["status"] for s in elements["Nobody wrote the first step"]["steps"]]
+    later = [s["result"]["status"] for s in elements["Nobody wrote a later step"]["steps"]]
+    assert first == ["undefined", "skipped"]
+    assert later == ["skipped", "undefined"]
 
 
 def test_failures_carry_their_message_and_the_failing_background(shop_run: Path) -> None:
@@ -217,3 +233,14 @@ def test_without_the_option_nothing_is_written(shop: Path) -> None:
     result = run_pytest(shop, "-k", "buying_a_lamp")
     assert "1 passed, 9 deselected" in last_line(result)
     assert not (shop / "reports").exists()
+
+
+def test_installed_the_plugin_is_loaded_without_being_named(shop: Path) -> None:
+    # No -p and no conftest line: pytest loads it through its entry point, beside every other
+    # plugin installed, as in any project that installs the package.
+    result = run_pytest(shop, *RUN_ARGS, "-k", "buying_a_lamp", autoload=True)
+    assert "1 passed, 9 deselected" in last_line(result)
+    # pytest lists the plugins it loaded, each by its distribution's name and version.
+    assert f"bdd-livingdoc-{version('pytest-bdd-livingdoc')}" in result.stdout
+    page, _ = outputs(shop)
+    assert page_statuses(page)["Buying a lamp"] == "passed"

@@ -1,23 +1,29 @@
-"""Each guard of the acceptance suite, proven to bite.
+"""Each guard of a pytest-bdd suite, proven to bite.
 
 Every test builds a small, self-contained pytest-bdd project with pytester (its own pytest.ini,
-only pytest-bdd loaded, no access to this repository's conftest) and runs it twice: once as plain
-pytest-bdd, where the defect goes unnoticed or half-noticed, and once with the guard, where it
-fails loudly. The first run is what shows that the guard, and nothing else, does the catching.
+only pytest-bdd loaded, no access to the conftest of the project around it) and runs it twice:
+once as plain pytest-bdd, where the defect goes unnoticed or half-noticed, and once with the
+guard, where it fails loudly. The first run is what shows that the guard, and nothing else, does
+the catching.
 """
 
+import importlib
 import textwrap
 
 import pytest
 
-# Inner runs are in-process, so they import this checkout's step_defs package, not a copy.
-GUARDS = ("-p", "step_defs.guards")
+from pytest_bdd_livingdoc import step_lookup
+from pytest_bdd_livingdoc.step_lookup import LOOKUP
+
+# The guards alone, as a plugin of their own; and the whole plugin, by its entry point's name.
+GUARDS = ("-p", "pytest_bdd_livingdoc.guards")
+PLUGIN = ("-p", "livingdoc")
 
 
 def write_project(
-    pytester: pytest.Pytester, files: dict[str, str], warnings: str = "error"
+    pytester: pytest.Pytester, files: dict[str, str], warnings: str = "error", ini: str = ""
 ) -> None:
-    ini = f"[pytest]\npythonpath = .\nfilterwarnings =\n    {warnings}\n"
+    ini = f"[pytest]\npythonpath = .\nfilterwarnings =\n    {warnings}\n{ini}"
     pytester.makefile(".ini", pytest=ini)
     for name, text in files.items():
         path = pytester.path / name
@@ -187,15 +193,13 @@ def test_an_undefined_step_fails_its_scenario_naming_every_undefined_step(
 # ---- the step catalogue lists unused definitions, unmatched steps and unbound scenarios ---------
 
 CATALOGUE_TEST = """
-    from pathlib import Path
-
     import pytest
 
-    from step_defs import catalogue
+    from pytest_bdd_livingdoc import catalogue
 
 
-    def test_the_catalogue_has_no_drift() -> None:
-        report = catalogue.check(Path("features"), "shop_steps", Path("shop_steps"))
+    def test_the_catalogue_has_no_drift(pytestconfig) -> None:
+        report = catalogue.drift_report_for(pytestconfig)
         if report:
             pytest.fail(report, pytrace=False)
     """
@@ -245,7 +249,7 @@ SHOP_FILES = {
         def _(name: str) -> None:
             pass
         """,
-    "test_catalogue.py": CATALOGUE_TEST,
+    "test_drift.py": CATALOGUE_TEST,
 }
 
 
@@ -257,7 +261,9 @@ def test_the_catalogue_lists_unused_definitions_unmatched_steps_and_unbound_scen
     unguarded = run(pytester, "shop_steps")
     unguarded.assert_outcomes(passed=1)
 
-    guarded = run(pytester)
+    # The features are under features/, where they are when bdd_features_base_dir is unset.
+    write_project(pytester, SHOP_FILES, ini="livingdoc_step_packages = shop_steps\n")
+    guarded = run(pytester, *PLUGIN)
     guarded.assert_outcomes(passed=1, failed=1)
     guarded.stdout.fnmatch_lines(
         [
@@ -276,21 +282,21 @@ def test_the_catalogue_lists_unused_definitions_unmatched_steps_and_unbound_scen
 # ---- the feature text carries no URL, HTTP verb or JSON ---------------------------------------
 
 LINT_TEST = """
-    from pathlib import Path
-
     import pytest
 
-    from step_defs import feature_lint
+    from pytest_bdd_livingdoc import feature_lint
 
 
-    def test_features_carry_no_transport_detail() -> None:
-        findings = feature_lint.lint(Path("features"))
+    def test_features_carry_no_transport_detail(pytestconfig) -> None:
+        findings = feature_lint.findings_for(pytestconfig)
         if findings:
             pytest.fail(feature_lint.report(findings), pytrace=False)
     """
 
+# The features are where pytest-bdd's bdd_features_base_dir says.
+LOGIN_INI = "bdd_features_base_dir = spec/\n"
 LOGIN_FILES = {
-    "features/login.feature": """
+    "spec/login.feature": """
         Feature: Login
           Scenario: Alice logs in
             Given Alice opens https://shop.example/login
@@ -300,7 +306,7 @@ LOGIN_FILES = {
     "test_login.py": """
         from pytest_bdd import given, scenarios, then, when
 
-        scenarios("features/login.feature")
+        scenarios("login.feature")
 
 
         @given("Alice opens https://shop.example/login")
@@ -317,26 +323,26 @@ LOGIN_FILES = {
         def _() -> None:
             pass
         """,
-    "test_feature_text.py": LINT_TEST,
+    "test_transport_detail.py": LINT_TEST,
 }
 
 
 def test_the_feature_text_lint_fails_on_urls_http_verbs_and_json(
     pytester: pytest.Pytester,
 ) -> None:
-    write_project(pytester, LOGIN_FILES)
+    write_project(pytester, LOGIN_FILES, ini=LOGIN_INI)
 
     unguarded = run(pytester, "test_login.py")
     unguarded.assert_outcomes(passed=1)
 
-    guarded = run(pytester)
+    guarded = run(pytester, *PLUGIN)
     guarded.assert_outcomes(passed=1, failed=1)
     guarded.stdout.fnmatch_lines(
         [
             "*3 piece(s) of transport detail in the features*",
-            "*features/login.feature:3: URL 'https://shop.example/login' in: Given Alice opens*",
-            "*features/login.feature:4: HTTP verb 'PUT' in: When Alice sends a PUT*",
-            "*features/login.feature:5: JSON '{\"' in: Then she receives*",
+            "*spec/login.feature:3: URL 'https://shop.example/login' in: Given Alice opens*",
+            "*spec/login.feature:4: HTTP verb 'PUT' in: When Alice sends a PUT*",
+            "*spec/login.feature:5: JSON '{\"' in: Then she receives*",
         ]
     )
 
@@ -344,7 +350,8 @@ def test_the_feature_text_lint_fails_on_urls_http_verbs_and_json(
 PROBE = """
     def test_probe(pytestconfig) -> None:
         assert pytestconfig.pluginmanager.has_plugin("pytest_bdd.plugin")
-        assert not pytestconfig.pluginmanager.has_plugin("step_defs.guards")
+        assert not pytestconfig.pluginmanager.has_plugin("pytest_bdd_livingdoc.guards")
+        assert not pytestconfig.pluginmanager.has_plugin("livingdoc")
     """
 
 
@@ -353,3 +360,87 @@ def test_inner_projects_do_not_see_this_repository(pytester: pytest.Pytester) ->
     write_project(pytester, {"test_probe.py": PROBE})
     run(pytester).assert_outcomes(passed=1)
     run(pytester, *GUARDS).assert_outcomes(failed=1)
+
+
+# ---- installed, the plugin brings the guards, unless switched off -----------------------------
+
+SYNC_DEFINITION = """def _() -> None:
+        pass"""
+
+
+def test_the_plugin_brings_the_guards_unless_switched_off(pytester: pytest.Pytester) -> None:
+    steps = STOCK_STEPS.format(definition=ASYNC_DEFINITIONS["async generator"])
+    files = {"stock.feature": STOCK_FEATURE, "test_stock.py": steps}
+
+    write_project(pytester, files)
+    run(pytester, *PLUGIN).assert_outcomes(failed=1)
+    # Named twice (entry point and module), the guards are registered once.
+    run(pytester, *PLUGIN, *GUARDS).assert_outcomes(failed=1)
+
+    write_project(pytester, files, ini="livingdoc_guards = false\n")
+    run(pytester, *PLUGIN).assert_outcomes(passed=1)
+
+
+# ---- the step lookup cache: used, switchable, and refused where pytest-bdd moved --------------
+
+TWICE_FEATURE = """
+    Feature: Stock
+      Scenario: Counting the stock
+        Given the stock is counted
+        Then nothing is missing
+
+      Scenario: Counting it again
+        Given the stock is counted
+        Then nothing is missing
+    """
+
+
+@pytest.mark.parametrize(
+    ("ini", "lookups"),
+    [
+        # Two distinct steps in one module: each worked out once, for the guard and pytest-bdd.
+        ("", 2),
+        # 2 scenarios x 2 steps, each looked up by the guard and again by pytest-bdd.
+        ("livingdoc_step_lookup_cache = false\n", 8),
+        ("livingdoc_step_lookup_cache = false\nlivingdoc_guards = false\n", 4),
+    ],
+    ids=["cached", "uncached", "uncached-unguarded"],
+)
+def test_the_step_lookup_is_remembered_per_module_unless_switched_off(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, ini: str, lookups: int
+) -> None:
+    steps = STOCK_STEPS.format(definition=SYNC_DEFINITION)
+    write_project(pytester, {"stock.feature": TWICE_FEATURE, "test_stock.py": steps}, ini=ini)
+    scenario_module = importlib.import_module("pytest_bdd.scenario")
+    original = step_lookup.pytest_bdd_lookup()
+    assert original is not None
+    calls: list[str] = []
+
+    def counting(step, fixturemanager, node):  # type: ignore[no-untyped-def]
+        calls.append(step.name)
+        return original(step=step, fixturemanager=fixturemanager, node=node)
+
+    monkeypatch.setattr(scenario_module, LOOKUP, counting)
+    # What the inner run's install sets, restored afterwards for this session's own lookups.
+    monkeypatch.setattr(step_lookup, "_uncached", step_lookup._uncached)
+    run(pytester, *PLUGIN).assert_outcomes(passed=2)
+    assert len(calls) == lookups, calls
+
+
+@pytest.mark.parametrize("plugins", [PLUGIN, GUARDS], ids=["plugin", "guards-alone"])
+def test_a_pytest_bdd_without_the_step_lookup_stops_the_run_at_start_up(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, plugins: tuple[str, ...]
+) -> None:
+    steps = STOCK_STEPS.format(definition=SYNC_DEFINITION)
+    write_project(pytester, {"stock.feature": STOCK_FEATURE, "test_stock.py": steps})
+    monkeypatch.delattr(importlib.import_module("pytest_bdd.scenario"), LOOKUP)
+
+    result = run(pytester, *plugins)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: pytest-bdd-livingdoc cannot use the private step lookup of pytest-bdd 9.*: "
+            "`pytest_bdd.scenario.find_fixturedefs_for_step` is gone.*"
+            "livingdoc_step_lookup_cache = false*"
+        ]
+    )

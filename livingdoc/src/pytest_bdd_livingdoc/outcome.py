@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from livingdoc.model import ApiCall, Run, Status, StepResult
+from pytest_bdd_livingdoc.model import ApiCall, Run, Status, StepResult
 
 MESSAGE_LIMIT = 4000
 
@@ -58,8 +58,11 @@ def truncate(message: str | None) -> str | None:
 
 
 def build_run(trace: ItemTrace) -> Run:
-    steps = [_step_result(event) for event in trace.events]
-    steps += [StepResult(Status.SKIPPED) for _ in range(len(trace.step_lines) - len(steps))]
+    # Events are placed by line, not by order: a guard that looks every step up before the first
+    # runs reports only the undefined ones, and steps that never started stay `skipped`.
+    by_line = {event.line: event for event in trace.events}
+    events = [by_line.get(line) for line in trace.step_lines]
+    steps = [StepResult(Status.SKIPPED) if e is None else _step_result(e) for e in events]
     run = Run(
         feature=trace.feature,
         line=trace.line,
@@ -78,7 +81,7 @@ def build_run(trace: ItemTrace) -> Run:
     elif setup.outcome == "failed":
         _fail_outside_steps(run, "setup", setup.message)
     elif call is not None:
-        _apply_call(run, trace.events, call)
+        _apply_call(run, events, call)
     teardown = trace.phases.get("teardown")
     if teardown is not None and teardown.outcome == "failed" and run.status is not Status.FAILED:
         _fail_outside_steps(run, "teardown", teardown.message)
@@ -91,8 +94,12 @@ def _step_result(event: StepEvent) -> StepResult:
     return StepResult(status, event.duration, truncate(event.message), event.match)
 
 
-def _apply_call(run: Run, events: list[StepEvent], call: PhaseOutcome) -> None:
-    broken = next((i for i, e in enumerate(events) if e.status is not Status.PASSED), None)
+def _apply_call(run: Run, events: list[StepEvent | None], call: PhaseOutcome) -> None:
+    # The first step that started and did not pass, and its event.
+    broken, event = next(
+        ((i, e) for i, e in enumerate(events) if e is not None and e.status is not Status.PASSED),
+        (None, None),
+    )
     if call.outcome == "passed":
         run.status = Status.PASSED
         return
@@ -110,18 +117,18 @@ def _apply_call(run: Run, events: list[StepEvent], call: PhaseOutcome) -> None:
     if call.outcome == "skipped":
         run.status = Status.SKIPPED
         run.message = truncate(call.message)
-        if broken is not None and events[broken].status is None:
+        if broken is not None and event is not None and event.status is None:
             run.steps[broken].message = truncate(call.message)
         return
     # Failed.
-    if broken is None:
+    if broken is None or event is None:
         # Every step passed: the test function's own body, or a strict XPASS, failed it.
         _fail_outside_steps(run, "call", call.message)
-    elif events[broken].status is Status.UNDEFINED:
+    elif event.status is Status.UNDEFINED:
         run.status = Status.UNDEFINED
     else:
         run.status = Status.FAILED
-        if events[broken].status is None:  # interrupted by something that is no Exception
+        if event.status is None:  # interrupted by something that is no Exception
             run.steps[broken].status = Status.FAILED
             run.steps[broken].message = truncate(call.message)
 

@@ -1,4 +1,7 @@
-"""Every step definition is used by a feature, and every feature step has a definition."""
+"""The step catalogue reads feature steps as pytest-bdd runs them, and matches them by type.
+
+test_guards.py runs it whole, through `drift_report_for(config)`, over a sample project.
+"""
 
 import textwrap
 from pathlib import Path
@@ -6,25 +9,7 @@ from pathlib import Path
 import pytest
 from pytest_bdd import parsers
 
-from step_defs import catalogue
-
-ROOT = Path(__file__).resolve().parent.parent
-FEATURES = ROOT / "features"
-STEP_DEFS = ROOT / "step_defs"
-
-
-def test_every_definition_is_used_and_every_feature_step_is_defined() -> None:
-    report = catalogue.check(FEATURES, "step_defs", STEP_DEFS)
-    if report:
-        pytest.fail(report, pytrace=False)
-
-
-def test_the_catalogue_reads_the_real_features_and_definitions() -> None:
-    # Without this, an empty or misplaced features/ or step_defs/ would make the check vacuous.
-    steps = catalogue.feature_steps(catalogue.feature_files(FEATURES))
-    definitions = catalogue.step_definitions(catalogue.import_modules(STEP_DEFS, "step_defs"))
-    assert steps, f"no feature steps under {FEATURES}"
-    assert definitions, f"no step definitions registered under {STEP_DEFS}"
+from pytest_bdd_livingdoc import catalogue, options
 
 
 def steps_of(tmp_path: Path, text: str) -> list[tuple[int, str, str]]:
@@ -123,3 +108,31 @@ def test_a_typed_definition_serves_only_its_own_type() -> None:
 
 def _step() -> None:
     """A stand-in step function; the catalogue only reads where it is defined."""
+
+
+def test_reading_no_feature_file_is_refused(tmp_path: Path) -> None:
+    # Otherwise a misplaced features directory would make every check pass.
+    with pytest.raises(pytest.UsageError, match=r"no \.feature file under .*features"):
+        catalogue.read(tmp_path / "features", ["pytest_bdd_livingdoc"])
+
+
+def test_reading_no_step_definition_is_refused(tmp_path: Path) -> None:
+    steps_of(tmp_path, "Feature: Empty\n  Scenario: Nothing\n    Given nothing\n")
+    # A real package, but one that defines no step.
+    with pytest.raises(pytest.UsageError, match="no step definition in the package"):
+        catalogue.read(tmp_path / "features", ["pytest_bdd_livingdoc"])
+
+
+class IniOnly:
+    """A pytest configuration reduced to the ini values it is asked for."""
+
+    def __init__(self, **values: object) -> None:
+        self.values = values
+
+    def getini(self, name: str) -> object:
+        return self.values[name]
+
+
+def test_without_step_packages_the_catalogue_says_what_to_set() -> None:
+    with pytest.raises(pytest.UsageError, match="livingdoc_step_packages names no package"):
+        options.step_packages(IniOnly(livingdoc_step_packages=[]))  # type: ignore[arg-type]

@@ -1,18 +1,13 @@
-"""The features speak the product owner's language: no URL, HTTP verb or JSON in them."""
+"""The feature text lint finds URLs, HTTP verbs and JSON, and lets business language pass.
+
+test_guards.py runs it whole, through `findings_for(config)`, over a sample project.
+"""
 
 from pathlib import Path
 
 import pytest
 
-from step_defs import feature_lint
-
-FEATURES = Path(__file__).resolve().parent.parent / "features"
-
-
-def test_the_features_carry_no_urls_http_verbs_or_json() -> None:
-    findings = feature_lint.lint(FEATURES)
-    if findings:
-        pytest.fail(feature_lint.report(findings), pytrace=False)
+from pytest_bdd_livingdoc import feature_lint
 
 
 @pytest.mark.parametrize(
@@ -62,3 +57,9 @@ def test_the_report_names_every_finding() -> None:
     assert text.startswith("2 piece(s) of transport detail")
     assert "f.feature:1: HTTP verb 'POST'" in text
     assert "f.feature:1: JSON '{\"'" in text
+
+
+def test_a_directory_without_features_is_refused(tmp_path: Path) -> None:
+    # Otherwise a misplaced features directory would make the lint pass.
+    with pytest.raises(pytest.UsageError, match=r"no \.feature file under"):
+        feature_lint.lint(tmp_path)

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from livingdoc.cucumber import to_cucumber
-from livingdoc.features import parse_feature
-from livingdoc.merge import merge
-from livingdoc.model import Document, Meta, Run, Status, StepResult
-from tests.livingdoc.shop_project import SHOP_FEATURE, UNBOUND_FEATURE
+from pytest_bdd_livingdoc.cucumber import to_cucumber
+from pytest_bdd_livingdoc.features import parse_feature
+from pytest_bdd_livingdoc.merge import merge
+from pytest_bdd_livingdoc.model import Document, Meta, Run, Status, StepResult
+from shop_project import SHOP_FEATURE, UNBOUND_FEATURE
 
 SHOP = "features/shop.feature"
 

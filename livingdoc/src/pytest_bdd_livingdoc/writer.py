@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from livingdoc.cucumber import to_cucumber
-from livingdoc.html import render_page
-from livingdoc.merge import merge
-from livingdoc.model import Feature, Meta, Operation, Run
+from pytest_bdd_livingdoc.cucumber import to_cucumber
+from pytest_bdd_livingdoc.html import render_page
+from pytest_bdd_livingdoc.merge import merge
+from pytest_bdd_livingdoc.model import Feature, Meta, Operation, Run
 
 
 def write_outputs(

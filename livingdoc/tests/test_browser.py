@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from tests.livingdoc.shop_project import REPO_ROOT, SHOP_OUTCOME, run_pytest, write_shop_project
+from shop_project import SHOP_OUTCOME, run_pytest, write_shop_project
 
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOT = REPO_ROOT / "reports" / "living-docs-browser.png"
+# Under the rootdir of the run: the project's reports/ when the project's suite runs this test.
+SCREENSHOT = Path("reports", "living-docs-browser.png")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -57,7 +58,7 @@ def shown(page: Page) -> str:
 
 
 def test_filter_by_tag_search_and_follow_a_coverage_link(
-    browser_page: tuple[Page, list[str]], generated_page: Path
+    browser_page: tuple[Page, list[str]], generated_page: Path, pytestconfig: pytest.Config
 ) -> None:
     page, requests = browser_page
     assert shown(page) == "11 of 11 scenarios shown"
@@ -93,9 +94,10 @@ def test_filter_by_tag_search_and_follow_a_coverage_link(
     assert page.locator("#f-features-shop-feature-7").is_visible()
     assert shown(page) == "11 of 11 scenarios shown"
 
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    screenshot = pytestconfig.rootpath / SCREENSHOT
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
     page.get_by_role("searchbox").fill("lamp")
-    page.screenshot(path=str(SCREENSHOT), full_page=True)
-    assert SCREENSHOT.stat().st_size > 10_000
+    page.screenshot(path=str(screenshot), full_page=True)
+    assert screenshot.stat().st_size > 10_000
     # Self-contained: the page itself is the only thing the browser ever asked for.
     assert set(requests) == {generated_page.as_uri()}

@@ -4,11 +4,11 @@ import re
 
 import pytest
 
-from livingdoc.features import parse_feature
-from livingdoc.html import format_duration, render_page
-from livingdoc.merge import merge
-from livingdoc.model import ApiCall, Meta, Operation, Run, Status, StepResult
-from tests.livingdoc.shop_project import SHOP_FEATURE
+from pytest_bdd_livingdoc.features import parse_feature
+from pytest_bdd_livingdoc.html import format_duration, render_page
+from pytest_bdd_livingdoc.merge import merge
+from pytest_bdd_livingdoc.model import ApiCall, Meta, Operation, Run, Status, StepResult
+from shop_project import SHOP_FEATURE
 
 SHOP = "features/shop.feature"
 

@@ -1,0 +1,8 @@
+"""pytest-bdd-livingdoc: living documentation and guard rails for pytest-bdd projects.
+
+Installed, its pytest plugin (`pytest_bdd_livingdoc.plugin`, entry point `livingdoc`) guards every
+run (guards.py, step_lookup.py) and, with `--living-docs=DIR`, records every pytest-bdd scenario,
+merges the run with the parsed feature tree and writes `DIR/living-docs/index.html` (one
+self-contained page) and `DIR/cucumber.json`. The project's own tests call the checks of the
+specification: `catalogue.drift_report_for(config)` and `feature_lint.findings_for(config)`.
+"""
