@@ -19,6 +19,7 @@ _CUCUMBER_STATUS = {
     Status.PASSED: "passed",
     Status.FAILED: "failed",
     Status.UNDEFINED: "undefined",
+    Status.PENDING: "pending",
     Status.SKIPPED: "skipped",
     Status.NOT_RUN: "skipped",
 }

@@ -115,9 +115,14 @@ def run_definitions(items: list[pytest.Item], rootdir: Path) -> list[StepDefinit
         for name in names:
             for fixturedef in getfixturedefs(manager, name, node) or []:
                 context = step_function_context_registry.get(fixturedef.func)
-                if context is not None:
+                # pytest-bdd's own `trace` steps (a debugger breakpoint) are not the project's.
+                if context is not None and not _of_pytest_bdd(context):
                     found.add(describe(context, rootdir))
     return sorted(found, key=lambda d: (d.uri, d.line, d.key))
+
+
+def _of_pytest_bdd(context: StepFunctionContext) -> bool:
+    return str(getattr(context.step_func, "__module__", "")).startswith("pytest_bdd.")
 
 
 def match(step: Step, manager: FixtureManager, node: Node, rootdir: Path) -> Match | None:

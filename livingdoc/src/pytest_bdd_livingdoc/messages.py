@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
@@ -130,6 +131,8 @@ class _Stream:
         lines: dict[str, int] = {}
         rows: dict[str, int] = {}
         for event in self.gherkin.enum(source):  # type: ignore[arg-type]
+            if "gherkinDocument" in event:
+                _trim_descriptions(event["gherkinDocument"])
             self.out.append(message_converter.from_dict(event, Envelope))
             if "gherkinDocument" in event:
                 lines, rows = _node_lines(dict(event["gherkinDocument"]))
@@ -344,6 +347,23 @@ def _node_lines(document: dict[str, Any]) -> tuple[dict[str, int], dict[str, int
 
     children(document.get("feature", {}).get("children", []))
     return lines, rows
+
+
+_TRAILING_BLANK_LINES = re.compile(r"(?:\n[ \t]*)+$")
+
+
+def _trim_descriptions(node: Any) -> None:
+    """Drop the blank lines that end a description, as Gherkin's other implementations do
+    (gherkin-official for Python keeps a last line of spaces before the next keyword)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "description" and isinstance(value, str):
+                node[key] = _TRAILING_BLANK_LINES.sub("", value)
+            else:
+                _trim_descriptions(value)
+    elif isinstance(node, list):
+        for item in node:
+            _trim_descriptions(item)
 
 
 def _hook_for(run: Run) -> str | None:

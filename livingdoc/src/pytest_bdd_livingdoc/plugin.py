@@ -45,7 +45,14 @@ from pytest_bdd_livingdoc import definitions, errors, options, step_lookup
 from pytest_bdd_livingdoc.api import RequestRecorder, load_operations
 from pytest_bdd_livingdoc.features import find_feature_files, parse_features, relative_path
 from pytest_bdd_livingdoc.model import ApiCall, Meta, Run, RunError, Status, StepDefinition
-from pytest_bdd_livingdoc.outcome import ItemTrace, PhaseOutcome, StepEvent, build_run, truncate
+from pytest_bdd_livingdoc.outcome import (
+    MESSAGE_LIMIT,
+    ItemTrace,
+    PhaseOutcome,
+    StepEvent,
+    build_run,
+    truncate,
+)
 from pytest_bdd_livingdoc.pending import Pending
 
 RECORD_PROPERTY = "livingdoc"
@@ -407,11 +414,17 @@ def _exception(exception: BaseException) -> dict[str, str]:
     return {
         "type": type(exception).__qualname__,
         "message": truncate(message) or "",
-        "stackTrace": truncate(
+        "stackTrace": _tail(
             "".join(traceback.format_exception(type(exception), exception, exception.__traceback__))
-        )
-        or "",
+        ),
     }
+
+
+def _tail(text: str) -> str:
+    # The innermost frames, where it was raised, end a traceback: keep those.
+    if len(text) <= MESSAGE_LIMIT:
+        return text
+    return f"... ({len(text) - MESSAGE_LIMIT} characters before)\n" + text[-MESSAGE_LIMIT:]
 
 
 def _describe(exception: BaseException, rootdir: Path) -> str:
