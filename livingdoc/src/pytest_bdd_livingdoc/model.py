@@ -62,6 +62,7 @@ class Step:
     line: int
     docstring: str | None = None
     table: list[list[str]] | None = None
+    docstring_line: int | None = None  # the line of the doc string's opening delimiter
 
 
 @dataclass
@@ -161,6 +162,7 @@ class CaseStep:
     docstring: str | None
     table: list[list[str]] | None
     from_background: bool
+    docstring_line: int | None = None
 
 
 CaseKey = tuple[str, int, int | None]  # feature path, scenario line, outline row index
