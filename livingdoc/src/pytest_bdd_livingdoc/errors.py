@@ -19,10 +19,10 @@ import pytest
 from pytest_bdd_livingdoc.model import Feature, RunError
 from pytest_bdd_livingdoc.outcome import truncate
 
-COLLECTION = "collection error"
-START_UP = "start-up error"
-INTERNAL = "internal error"
-UNBOUND = "unbound feature"
+COLLECTION = RunError.COLLECTION
+START_UP = RunError.START_UP
+INTERNAL = RunError.INTERNAL
+UNBOUND = RunError.UNBOUND
 
 # pytest's long representation names each frame "path.py:12: in <function>" and ends with
 # "E   SomeError: message".

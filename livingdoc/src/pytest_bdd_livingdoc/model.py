@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 RECORD_VERSION = 2
 
@@ -274,7 +274,12 @@ class StepDefinition:
 class RunError:
     """Something that broke outside any scenario: the run cannot be trusted as a whole."""
 
-    kind: str  # "collection error", "internal error", "unbound feature", ...
+    COLLECTION: ClassVar[str] = "collection error"
+    START_UP: ClassVar[str] = "start-up error"
+    INTERNAL: ClassVar[str] = "internal error"
+    UNBOUND: ClassVar[str] = "unbound feature"
+
+    kind: str  # one of the above
     message: str
     location: str | None = None  # "path:line" (or a path, or a node id) to look at
     exception_type: str | None = None
@@ -414,6 +419,14 @@ class Document:
     def cases(self) -> Iterator[Case]:
         for feature in self.features:
             yield from feature.cases()
+
+    def unbound_paths(self) -> set[str]:
+        """Feature files no test module binds (an error outside the scenarios names each)."""
+        return {
+            error.location.rsplit(":", 1)[0]
+            for error in self.meta.errors
+            if error.kind == RunError.UNBOUND and error.location
+        }
 
     def case_totals(self) -> dict[Status, int]:
         totals = dict.fromkeys(STATUS_ORDER, 0)

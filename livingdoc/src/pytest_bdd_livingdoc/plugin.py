@@ -337,7 +337,10 @@ class LivingDocs:
         features = parse_features(
             find_feature_files(options.features_dir(self.config)), self.rootdir
         )
-        self.errors = errors.unique(self.errors + errors.unbound(features, self.bound))
+        if not any(error.kind == errors.COLLECTION for error in self.errors):
+            # A test module that failed to import binds nothing: that error says it already.
+            self.errors += errors.unbound(features, self.bound)
+        self.errors = errors.unique(self.errors)
         meta = Meta(
             title=self.config.getini(options.TITLE) or "Living documentation",
             generated_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
