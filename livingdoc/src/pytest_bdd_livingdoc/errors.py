@@ -32,7 +32,12 @@ _RAISED = re.compile(r"^E\s+([A-Za-z_][\w.]*)(?::|$)", re.M)
 
 def from_collect_report(report: pytest.CollectReport) -> RunError:
     text = report.longreprtext.strip()
-    frames = _FRAME.findall(text)
+    # The deepest frame of the project's own files, not of an installed package.
+    frames = [
+        frame
+        for frame in _FRAME.findall(text)
+        if not any(part in frame[0] for part in ("site-packages", ".venv", "/lib/python"))
+    ]
     raised = _RAISED.findall(text)
     location = f"{frames[-1][0]}:{frames[-1][1]}" if frames else report.nodeid or None
     return RunError(
