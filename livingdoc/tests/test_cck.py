@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from cck_samples import CONFTESTS, LEFT_OUT, STEPS, HEADER
+from cck_samples import CONFTESTS, HEADER, LEFT_OUT, STEPS
 
 kit = pytest.importorskip(
     "cucumber_compatibility_kit", reason="the test extra installs cucumber-compatibility-kit"
@@ -53,7 +53,9 @@ def run_sample(pytester: pytest.Pytester, name: str) -> list[dict[str, Any]]:
     for feature in sorted(kit_folder(name).glob("*.feature")):
         shutil.copy(feature, folder / feature.name)
     pytester.makefile(".ini", pytest=INI)
-    pytester.makepyfile(**{f"test_{name.replace('-', '_')}": HEADER.format(name=name) + STEPS[name]})
+    pytester.makepyfile(
+        **{f"test_{name.replace('-', '_')}": HEADER.format(name=name) + STEPS[name]}
+    )
     if name in CONFTESTS:
         pytester.makeconftest(CONFTESTS[name])
     pytester.runpytest_inprocess("-p", "no:randomly", "-p", "no:cacheprovider", "--living-docs=out")
@@ -93,7 +95,7 @@ def normalise(envelopes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     normalised = []
     for envelope in envelopes:
-        (kind, body), = envelope.items()
+        ((kind, body),) = envelope.items()
         if kind == "meta":
             continue
         body = copy.deepcopy(body)

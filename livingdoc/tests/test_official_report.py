@@ -44,7 +44,12 @@ def official_report(tmp_path: Path) -> Iterator[tuple[Page, list[str], list[str]
     assert SHOP_OUTCOME in run_pytest(root, "--living-docs=reports").stdout
     report = root / "reports" / "cucumber-report.html"
     subprocess.run(
-        ["node", str(FORMATTER / "render.mjs"), str(root / "reports" / "messages.ndjson"), str(report)],
+        [
+            "node",
+            str(FORMATTER / "render.mjs"),
+            str(root / "reports" / "messages.ndjson"),
+            str(report),
+        ],
         check=True,
         timeout=60,
     )
@@ -56,7 +61,14 @@ def official_report(tmp_path: Path) -> Iterator[tuple[Page, list[str], list[str]
         )
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1600})
-            page.on("console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+            page.on(
+                "console",
+                lambda m: (
+                    problems.append(f"{m.type}: {m.text}")
+                    if m.type in ("error", "warning")
+                    else None
+                ),
+            )
             page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
             page.on("request", lambda request: requests.append(request.url))
             page.goto(report.as_uri())

@@ -60,8 +60,12 @@ def test_the_summary_counts_and_lists_what_to_look_at(tmp_path: Path, capsys) ->
     for row in ("| failed | 3 |", "| undefined | 2 |", "| passed | 3 |", "| skipped | 2 |"):
         assert row in summary
     assert "| **total** | **10** |" in summary
-    assert "- **failed**: Shop: Owning what was never bought (`features/shop.feature:13`)" in summary
-    assert "- **undefined**: Shop: Nobody wrote the first step (`features/shop.feature:17`)" in summary
+    assert (
+        "- **failed**: Shop: Owning what was never bought (`features/shop.feature:13`)" in summary
+    )
+    assert (
+        "- **undefined**: Shop: Nobody wrote the first step (`features/shop.feature:17`)" in summary
+    )
     assert "- **failed**: Shop: A cup costs 2 (`features/shop.feature:49`)" in summary
     assert "Buying a lamp" not in summary  # passed: not listed
     assert "unbound feature at features/returns.feature:1" in summary

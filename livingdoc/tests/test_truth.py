@@ -96,7 +96,9 @@ def page_steps(html: str, anchor: str) -> list[tuple[str, str]]:
     """(status, text) of each step of the scenario whose anchor ends in `anchor`."""
     article = re.search(rf'<article [^>]*id="[^"]*-{anchor}".*?</article>', html, re.S).group(0)
     return re.findall(
-        r'<li class="step st-([a-z-]+)[^"]*"[^>]*>.*?<span class="text">([^<]*)</span>', article, re.S
+        r'<li class="step st-([a-z-]+)[^"]*"[^>]*>.*?<span class="text">([^<]*)</span>',
+        article,
+        re.S,
     )
 
 
@@ -116,7 +118,10 @@ def step_statuses_by_text(envelopes: list[dict[str, Any]]) -> list[tuple[str, st
         if "pickleStepId" in step
     }
     return [
-        (steps[e["testStepFinished"]["testStepId"]], e["testStepFinished"]["testStepResult"]["status"])
+        (
+            steps[e["testStepFinished"]["testStepId"]],
+            e["testStepFinished"]["testStepResult"]["status"],
+        )
         for e in envelopes
         if "testStepFinished" in e and e["testStepFinished"]["testStepId"] in steps
     ]
@@ -144,10 +149,18 @@ def test_an_undefined_third_step_under_a_background_is_marked_on_that_step_only(
         ("skipped", "I own the lamp"),
     ]
     assert page_steps(page(root), "6") == expected
-    (element,) = [e for f in cucumber(root) for e in f["elements"] if e["name"] == "Buying the lamp"]
+    (element,) = [
+        e for f in cucumber(root) for e in f["elements"] if e["name"] == "Buying the lamp"
+    ]
     assert [(s["result"]["status"], s["name"]) for s in element["steps"]] == expected
     assert element["steps"][3]["result"]["error_message"].startswith("No step definition matches")
-    assert [s.get("isBackground", False) for s in element["steps"]] == [True, True, False, False, False]
+    assert [s.get("isBackground", False) for s in element["steps"]] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
     executed = step_statuses_by_text(messages(root))
     assert [(t, s) for t, s in executed[:5]] == [(t, s.upper()) for s, t in expected]
     # The other scenario under the same Background is untouched by it.
@@ -220,7 +233,9 @@ def test_an_unregistered_tag_under_strict_markers_is_an_error_at_the_top(tmp_pat
     )
     result = run_pytest(root, *ARGS)
     assert result.returncode == pytest.ExitCode.INTERRUPTED
-    assert_error_everywhere(root, "collection error", "test_lamps.py", "'wip' not found in `markers`")
+    assert_error_everywhere(
+        root, "collection error", "test_lamps.py", "'wip' not found in `markers`"
+    )
     # Not "0 failed": the scenarios are not run, and the page says why first.
     assert "0 failed" not in page(root)[: page(root).index("<h1>")]
 
@@ -252,7 +267,9 @@ def test_a_feature_file_nothing_binds_is_reported_and_fails_the_run(
     root = write(
         tmp_path,
         {
-            "features/lamps.feature": BACKGROUND_FEATURE.replace("    And I pay with a voucher\n", ""),
+            "features/lamps.feature": BACKGROUND_FEATURE.replace(
+                "    And I pay with a voucher\n", ""
+            ),
             "features/returns.feature": "Feature: Returns\n  Scenario: A lamp comes back\n"
             "    Given an open shop\n",
             "test_lamps.py": STEPS,

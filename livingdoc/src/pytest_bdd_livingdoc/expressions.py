@@ -1,4 +1,7 @@
-"""Cucumber Expressions as a pytest-bdd step parser: `@given(CucumberExpression("I have {int} cukes"))`.
+"""Cucumber Expressions as a pytest-bdd step parser.
+
+    @given(CucumberExpression("I have {int} cukes in my belly", "count"))
+
 
 pytest-bdd matches steps with its own parsers (plain strings, `parse`, `cfparse`, `re`); Cucumber
 writes step definitions as Cucumber Expressions. This parser runs the official

@@ -51,7 +51,9 @@ def rename_cases(path: Path, document: Document, prefix: str | None) -> None:
 
 def write_errors_only(path: Path, errors: list[RunError]) -> None:
     root = ET.Element("testsuites", name="pytest tests")
-    ET.SubElement(root, "testsuite", name="pytest", errors="0", failures="0", skipped="0", tests="0")
+    ET.SubElement(
+        root, "testsuite", name="pytest", errors="0", failures="0", skipped="0", tests="0"
+    )
     _add_errors(root, errors)
     path.parent.mkdir(parents=True, exist_ok=True)
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)

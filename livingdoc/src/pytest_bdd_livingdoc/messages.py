@@ -34,11 +34,9 @@ from cucumber_messages import (
     Ci,
     Duration,
     Envelope,
-    Exception as MessageException,
     Git,
     Hook,
     HookType,
-    Meta as MessageMeta,
     Product,
     Snippet,
     SourceReference,
@@ -57,6 +55,12 @@ from cucumber_messages import (
     TestStepStarted,
     Timestamp,
     message_converter,
+)
+from cucumber_messages import (
+    Exception as MessageException,
+)
+from cucumber_messages import (
+    Meta as MessageMeta,
 )
 from gherkin.stream.gherkin_events import GherkinEvents
 
@@ -108,13 +112,19 @@ class _Stream:
             self._feature(feature.path, {case.key: case for case in feature.cases()})
         definition_ids = self._definitions()
         ran = sorted(
-            (case for case in self.document.cases() if case.run is not None and id(case) in self.pickles),
+            (
+                case
+                for case in self.document.cases()
+                if case.run is not None and id(case) in self.pickles
+            ),
             key=lambda case: _run(case).started,
         )
         hooks = self._hooks(ran)
         run_id = self.next_id()
         self.out.append(
-            Envelope(test_run_started=TestRunStarted(_timestamp(self.document.meta.started), run_id))
+            Envelope(
+                test_run_started=TestRunStarted(_timestamp(self.document.meta.started), run_id)
+            )
         )
         plans = [self._test_case(case, run_id, definition_ids, hooks) for case in ran]
         for case, (test_case, steps) in zip(ran, plans, strict=True):
@@ -130,7 +140,9 @@ class _Stream:
         source = {"source": {"uri": path, "data": text, "mediaType": MEDIA_TYPE}}
         lines: dict[str, int] = {}
         rows: dict[str, int] = {}
-        for event in self.gherkin.enum(source):  # type: ignore[arg-type]
+        for typed in self.gherkin.enum(source):  # type: ignore[arg-type]
+            # Plain dicts: gherkin-official's TypedDicts model each kind of event apart.
+            event: dict[str, Any] = dict(typed)
             if "gherkinDocument" in event:
                 _trim_descriptions(event["gherkinDocument"])
             self.out.append(message_converter.from_dict(event, Envelope))
@@ -155,7 +167,10 @@ class _Stream:
                     {
                         "stepDefinition": {
                             "id": ids[definition.key],
-                            "pattern": {"type": definition.pattern_type, "source": definition.source},
+                            "pattern": {
+                                "type": definition.pattern_type,
+                                "source": definition.source,
+                            },
                             "sourceReference": {
                                 "uri": definition.uri,
                                 "location": {"line": definition.line},
@@ -169,11 +184,7 @@ class _Stream:
 
     def _hooks(self, ran: list[Case]) -> dict[str, str]:
         """pytest's fixtures as Cucumber hooks, declared only when one broke or skipped a case."""
-        needed = {
-            name
-            for case in ran
-            if (name := _hook_for(_run(case))) is not None
-        }
+        needed = {name for case in ran if (name := _hook_for(_run(case))) is not None}
         ids = {}
         for name in sorted(needed):
             ids[name] = self.next_id()
@@ -279,7 +290,9 @@ class _Stream:
     def _suggestion(self, case: Case, pickle_step_id: str) -> Suggestion:
         pickle = self.pickles[id(case)]
         step = next(s for s in pickle["steps"] if s["id"] == pickle_step_id)
-        return Suggestion(self.next_id(), pickle_step_id, list(snippets(step["text"], step["type"])))
+        return Suggestion(
+            self.next_id(), pickle_step_id, list(snippets(step["text"], step["type"]))
+        )
 
     def _finished(self, run_id: str, ran: list[Case]) -> TestRunFinished:
         errors = self.document.meta.errors
@@ -293,9 +306,7 @@ class _Stream:
                 for error in errors
             )
             first = errors[0]
-            finished.exception = MessageException(
-                first.exception_type or first.kind, first.message
-            )
+            finished.exception = MessageException(first.exception_type or first.kind, first.message)
         return finished
 
 
@@ -421,4 +432,6 @@ def _ci() -> Ci | None:
             os.environ["GITHUB_SHA"],
             branch=os.environ.get("GITHUB_REF_NAME"),
         )
-    return Ci("GitHub Actions", build_number=run, git=git, url=f"{server}/{repository}/actions/runs/{run}")
+    return Ci(
+        "GitHub Actions", build_number=run, git=git, url=f"{server}/{repository}/actions/runs/{run}"
+    )

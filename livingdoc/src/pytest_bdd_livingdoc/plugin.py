@@ -252,7 +252,9 @@ class LivingDocs:
         if trace is not None:
             message = f'No step definition matches {step.type.capitalize()} "{step.name}"'
             trace.events.append(
-                StepEvent(step.line_number, Status.UNDEFINED, message=message, started_at=time.time())
+                StepEvent(
+                    step.line_number, Status.UNDEFINED, message=message, started_at=time.time()
+                )
             )
 
     def _finish_step(

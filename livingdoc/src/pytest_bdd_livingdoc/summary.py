@@ -77,8 +77,10 @@ def render(envelopes: list[dict[str, Any]], title: str = "Living documentation")
     found = scenarios(envelopes)
     counts = Counter(scenario.status for scenario in found)
     finished = next((e["testRunFinished"] for e in envelopes if "testRunFinished" in e), None)
-    verdict = "did not finish" if finished is None else (
-        "passed" if finished["success"] else "did not pass"
+    verdict = (
+        "did not finish"
+        if finished is None
+        else ("passed" if finished["success"] else "did not pass")
     )
     lines = [f"## {title}: the run {verdict}", ""]
     lines.append("| status | scenarios |")
