@@ -250,3 +250,74 @@ def test_installed_the_plugin_is_loaded_without_being_named(shop: Path) -> None:
     assert f"bdd-livingdoc-{version('pytest-bdd-livingdoc')}" in result.stdout
     page, _ = outputs(shop)
     assert page_statuses(page)["Buying a lamp"] == "passed"
+
+
+def read_messages(root: Path) -> list[dict[str, Any]]:
+    text = (root / "reports" / "messages.ndjson").read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def assert_one_valid_stream(envelopes: list[dict[str, Any]]) -> None:
+    """Cucumber's ordering rules: meta first, one run started and finished (last), everything
+    defined before it is referred to, and each case's steps inside its started/finished."""
+    kinds = [next(iter(envelope)) for envelope in envelopes]
+    assert kinds[0] == "meta"
+    assert kinds.count("testRunStarted") == kinds.count("testRunFinished") == 1
+    assert kinds[-1] == "testRunFinished"
+    defined: set[str] = set()
+    open_cases: set[str] = set()
+    for envelope in envelopes:
+        ((kind, body),) = envelope.items()
+        for key in ("pickleId", "testCaseId", "testStepId", "pickleStepId", "testRunStartedId"):
+            if key in body:
+                assert body[key] in defined, f"{kind} refers to {key} {body[key]} before it exists"
+        if kind in ("testStepStarted", "testStepFinished", "suggestion"):
+            assert kind == "suggestion" or body["testCaseStartedId"] in open_cases
+        if kind == "testCaseStarted":
+            open_cases.add(body["id"])
+        if kind == "testCaseFinished":
+            open_cases.remove(body["testCaseStartedId"])
+        if kind == "testCase":
+            defined.update(step["id"] for step in body["testSteps"])
+        if kind == "pickle":
+            defined.update(step["id"] for step in body["steps"])
+        if "id" in body:
+            defined.add(body["id"])
+    assert not open_cases
+
+
+def executions(envelopes: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+    """(pickle name, step statuses) of every case that ran, in name order."""
+    names = {e["pickle"]["id"]: e["pickle"]["name"] for e in envelopes if "pickle" in e}
+    cases = {
+        e["testCase"]["id"]: names[e["testCase"]["pickleId"]] for e in envelopes if "testCase" in e
+    }
+    started = {
+        e["testCaseStarted"]["id"]: cases[e["testCaseStarted"]["testCaseId"]]
+        for e in envelopes
+        if "testCaseStarted" in e
+    }
+    steps: dict[str, list[str]] = {attempt: [] for attempt in started}
+    for envelope in envelopes:
+        if "testStepFinished" in envelope:
+            finished = envelope["testStepFinished"]
+            steps[finished["testCaseStartedId"]].append(finished["testStepResult"]["status"])
+    return sorted((started[attempt], statuses) for attempt, statuses in steps.items())
+
+
+def test_messages_are_one_valid_stream_alone_and_under_xdist(shop: Path) -> None:
+    run_pytest(shop, *RUN_ARGS)
+    alone = read_messages(shop)
+    run_pytest(shop, *RUN_ARGS, "-n", "2")
+    parallel = read_messages(shop)
+
+    assert_one_valid_stream(alone)
+    assert_one_valid_stream(parallel)
+    assert executions(parallel) == executions(alone)
+    assert len(executions(alone)) == 10
+    workers = {e["testCaseStarted"].get("workerId") for e in parallel if "testCaseStarted" in e}
+    assert workers == {"gw0", "gw1"}
+    # Every step definition, used or not, is known to the controller that never imported them.
+    definitions = [e["stepDefinition"]["pattern"] for e in parallel if "stepDefinition" in e]
+    assert definitions == [e["stepDefinition"]["pattern"] for e in alone if "stepDefinition" in e]
+    assert len(definitions) == 6
