@@ -76,6 +76,17 @@ Feature: Administering accounts
       Then Olivia is told admins cannot demote or deactivate themselves (409)
       And Olivia can sign in as "olivia"
 
+  Rule: At least one active admin always remains
+
+    Scenario: Two admins who demote each other leave one of them an admin
+      Whoever changes the other first wins; the other is no longer an admin by the time their
+      own change is decided, so it is refused. This holds when both act at the same moment too.
+      Given Carol is an admin
+      When Olivia makes Carol a member
+      And Carol makes Olivia a member
+      Then Olivia can list every account
+      And Carol cannot list every account
+
   Rule: Members cannot administer accounts, not even their own
 
     Scenario: Alice cannot make herself an admin
