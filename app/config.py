@@ -23,6 +23,16 @@ class Settings(BaseSettings):
     environment: Environment = Environment.DEVELOPMENT
     database_url: str = "sqlite+pysqlite:///./app.db"
 
+    # Every wait on the database is bounded (app/database.py); each expiry is answered 503 with
+    # Retry-After. Connecting: a host that accepts and never answers (PostgreSQL; libpq counts
+    # whole seconds, 2 at least). A lock held elsewhere: PostgreSQL's lock_timeout, SQLite's busy
+    # timeout. Any one statement: PostgreSQL's statement_timeout (SQLite has none). A free pooled
+    # connection: the pool's timeout. Migrations run with none of these (migrations/env.py).
+    database_connect_timeout_seconds: int = Field(default=5, ge=2, le=300)
+    database_lock_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
+    database_statement_timeout_seconds: float = Field(default=10.0, gt=0, le=3600)
+    database_pool_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
+
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
     access_token_expire_minutes: int = Field(default=30, ge=1, le=24 * 60)
 

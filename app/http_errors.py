@@ -10,7 +10,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import Match
@@ -103,9 +103,14 @@ def allowed_methods(request: Request) -> list[str]:
     ]
 
 
-async def database_error_handler(_request: Request, exc: OperationalError) -> JSONResponse:
-    # The request's session is closed (and its transaction rolled back) by get_db on the way out.
-    logger.error("database unavailable: %r", exc.orig)
+async def database_error_handler(_request: Request, exc: SQLAlchemyError) -> JSONResponse:
+    """The database failed, refused or did not answer in time: try again later, never a 500.
+
+    Registered for what the driver reports (unreachable, timed out, locked, a file that is not a
+    database) and for the pool's timeout (every connection busy). The request's session is
+    closed, and its transaction rolled back, by get_db on the way out.
+    """
+    logger.error("database unavailable: %r", getattr(exc, "orig", None) or exc)
     return JSONResponse(
         {"detail": DATABASE_UNAVAILABLE},
         status_code=503,

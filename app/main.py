@@ -7,12 +7,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
 
 from app.body_limit import BodySizeLimit
 from app.catalog import CatalogClient, make_http_client
 from app.config import Settings
-from app.database import make_engine, make_session_factory
+from app.database import make_app_engine, make_session_factory
 from app.errors import AppError
 from app.http_errors import (
     database_error_handler,
@@ -49,7 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.hasher = PasswordHasher.from_settings(settings)
     # Engines connect lazily: building one here opens nothing until the first request.
-    app.state.engine = make_engine(settings.database_url)
+    app.state.engine = make_app_engine(settings)
     app.state.session_factory = make_session_factory(app.state.engine)
     app.state.writing_session_factory = make_session_factory(
         app.state.engine, write_lock_at_begin=True
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(AppError, _app_error_handler)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error_handler)  # type: ignore[arg-type]
     app.add_exception_handler(OperationalError, database_error_handler)  # type: ignore[arg-type]
+    app.add_exception_handler(PoolTimeoutError, database_error_handler)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, http_error_handler)  # type: ignore[arg-type]
     for router in (
         auth.router,
