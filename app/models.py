@@ -90,6 +90,11 @@ NAMING_CONVENTION = {
 }
 
 
+# The alembic revision that builds exactly these tables: /health refuses a database at any
+# other (tests/test_database_faults.py checks it is the migrations' head).
+SCHEMA_REVISION = "0001"
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
