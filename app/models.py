@@ -21,6 +21,12 @@ from sqlalchemy.types import TypeDecorator
 
 CENT = Decimal("0.01")
 
+# Names (an item's, a user's full name) are at most this many characters as sent, and stored in
+# NFC, which makes a string at most three times longer (Unicode's bound, UAX #15; met by e.g.
+# "\ufb2c"): the columns hold that, so no name the schema allows fails to fit.
+NAME_MAX_LENGTH = 100
+NAME_COLUMN_LENGTH = 3 * NAME_MAX_LENGTH
+
 
 class Role(StrEnum):
     ADMIN = "admin"
@@ -92,7 +98,7 @@ NAMING_CONVENTION = {
 
 # The alembic revision that builds exactly these tables: /health refuses a database at any
 # other (tests/test_database_faults.py checks it is the migrations' head).
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 
 
 class Base(DeclarativeBase):
@@ -105,7 +111,7 @@ class User(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     username: Mapped[str] = mapped_column(String(32), unique=True)
-    full_name: Mapped[str | None] = mapped_column(String(100))
+    full_name: Mapped[str | None] = mapped_column(String(NAME_COLUMN_LENGTH))
     hashed_password: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(
         Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
@@ -131,7 +137,7 @@ class Item(Base):
     owner_id: Mapped[int] = mapped_column(
         Id, ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    name: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(NAME_COLUMN_LENGTH))
     description: Mapped[str | None] = mapped_column(String(1000))
     price: Mapped[Decimal] = mapped_column(Money())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
