@@ -1,12 +1,14 @@
 """Engine construction and the per-request session dependency."""
 
 from collections.abc import Iterator
+from enum import StrEnum
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
 from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -138,3 +140,29 @@ def get_db(request: Request) -> Iterator[Session]:
     )
     with factory() as session:
         yield session
+
+
+class Violation(StrEnum):
+    """Which kind of constraint an IntegrityError broke, the same on every engine."""
+
+    UNIQUE = "unique"
+    FOREIGN_KEY = "foreign key"
+    OTHER = "other"
+
+
+# PostgreSQL's SQLSTATEs (psycopg's `sqlstate`) and SQLite's extended result codes (sqlite3's
+# `sqlite_errorname`) for the violations callers tell apart. PostgreSQL reports a duplicate
+# primary key as a unique violation; SQLite is made to agree.
+_VIOLATIONS = {
+    "23505": Violation.UNIQUE,
+    "23503": Violation.FOREIGN_KEY,
+    "SQLITE_CONSTRAINT_UNIQUE": Violation.UNIQUE,
+    "SQLITE_CONSTRAINT_PRIMARYKEY": Violation.UNIQUE,
+    "SQLITE_CONSTRAINT_FOREIGNKEY": Violation.FOREIGN_KEY,
+}
+
+
+def violation_of(error: IntegrityError) -> Violation:
+    driver = error.orig
+    code = getattr(driver, "sqlstate", None) or getattr(driver, "sqlite_errorname", None)
+    return _VIOLATIONS.get(str(code), Violation.OTHER)

@@ -30,13 +30,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
 
     @asynccontextmanager
+    async def open_catalog() -> AsyncIterator[CatalogClient]:
+        """A catalog client and its HTTP client, closed when the block ends."""
+        async with make_http_client(settings) as http:
+            yield CatalogClient(http, retry_after_seconds=settings.catalog_retry_after_seconds)
+
+    @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.hasher.warm_up()
         # One pooled HTTP client for the app's lifetime, closed on shutdown.
-        async with make_http_client(settings) as http:
-            app.state.catalog = CatalogClient(
-                http, retry_after_seconds=settings.catalog_retry_after_seconds
-            )
+        async with open_catalog() as catalog:
+            app.state.catalog = catalog
             yield
 
     app = FastAPI(
@@ -48,6 +52,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # 413 before a huge body is read; this also bounds how deeply JSON can nest.
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_request_body_bytes)
     app.state.settings = settings
+    # Served without its lifespan, a request opens a catalog client of its own (get_catalog).
+    app.state.open_catalog = open_catalog
     app.state.hasher = PasswordHasher.from_settings(settings)
     # Engines connect lazily: building one here opens nothing until the first request.
     app.state.engine = make_app_engine(settings)

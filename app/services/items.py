@@ -4,7 +4,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.errors import ConflictError, NotFoundError, PermissionDeniedError
+from app.database import Violation, violation_of
+from app.errors import AuthenticationError, ConflictError, NotFoundError, PermissionDeniedError
 from app.models import Item, User
 from app.schemas import ItemCreate, ItemUpdate
 from app.services.pagination import PageResult, paginate
@@ -88,6 +89,12 @@ def _commit_or_conflict(db: Session) -> None:
     try:
         db.commit()
     except IntegrityError as exc:
-        # The unique constraint is the real guard; the check above only gives a faster answer.
         db.rollback()
-        raise ConflictError(DUPLICATE_NAME) from exc
+        violation = violation_of(exc)
+        if violation is Violation.UNIQUE:
+            # The unique constraint is the real guard; the check above only gives a faster answer.
+            raise ConflictError(DUPLICATE_NAME) from exc
+        if violation is Violation.FOREIGN_KEY:
+            # The owner's account was deleted while this request ran: its token stands for no one.
+            raise AuthenticationError() from exc
+        raise
