@@ -66,11 +66,12 @@ def resolve_token_user(db: Session, token: str | None, settings: Settings) -> Us
     if not token:
         raise AuthenticationError("Not authenticated")
     try:
-        user_id = decode_access_token(token, settings)
+        claims = decode_access_token(token, settings)
     except InvalidTokenError as exc:
         raise AuthenticationError() from exc
-    user = db.get(User, user_id)
-    if user is None or not user.is_active:
+    user = db.get(User, claims.user_id)
+    # An older version: issued before the account was deactivated, whatever it is now.
+    if user is None or not user.is_active or claims.version != user.token_version:
         raise AuthenticationError()
     return user
 

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from app.body_limit import BodySizeLimit
 from app.catalog import CatalogClient, make_http_client
@@ -23,6 +24,7 @@ from app.http_errors import (
 from app.routers import admin, auth, external, health, items, users
 from app.routers.responses import EVERY_OPERATION
 from app.security import PasswordHasher
+from app.security_headers import SecurityHeaders
 from app.services.throttle import LoginThrottle
 
 
@@ -43,14 +45,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.catalog = catalog
             yield
 
+    docs = settings.api_docs_enabled
     app = FastAPI(
         title="Items service",
         version="1.0.0",
         lifespan=lifespan,
         responses=EVERY_OPERATION,
+        # Turned off, these are not served at all (404), the schema included.
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
     )
-    # 413 before a huge body is read; this also bounds how deeply JSON can nest.
+    # Outermost last. 413 before a huge body is read; this also bounds how deeply JSON can nest.
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_request_body_bytes)
+    # A Host it is not reached at is refused (400): redirects (/items to /items/) name the Host.
+    app.add_middleware(
+        TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts, www_redirect=False
+    )
+    pages = (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
+    app.add_middleware(SecurityHeaders, documentation_paths=[p for p in pages if p and docs])
     app.state.settings = settings
     # Served without its lifespan, a request opens a catalog client of its own (get_catalog).
     app.state.open_catalog = open_catalog

@@ -14,6 +14,7 @@ from sqlalchemy import (
     MetaData,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -98,7 +99,7 @@ NAMING_CONVENTION = {
 
 # The alembic revision that builds exactly these tables: /health refuses a database at any
 # other (tests/test_database_faults.py checks it is the migrations' head).
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 
 
 class Base(DeclarativeBase):
@@ -119,6 +120,9 @@ class User(Base):
     )
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Tokens carry the version current when they were issued; deactivating the account moves it
+    # on, so no token issued before works again, even once the account is reactivated.
+    token_version: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
     items: Mapped[list["Item"]] = relationship(
         back_populates="owner", cascade="all, delete-orphan", passive_deletes=True

@@ -64,6 +64,16 @@ Feature: Administering accounts
       When Olivia deactivates an account that does not exist
       Then Olivia is told there is no such account (404)
 
+  Rule: Deactivating an account ends the sign-ins it had, for good
+
+    Scenario: Alice, reactivated, must sign in again
+      Given Alice has signed in
+      And Olivia has deactivated Alice
+      And Olivia has since reactivated Alice
+      When Alice looks herself up
+      Then Alice's earlier sign-in is refused
+      And Alice can sign in as "alice"
+
   Rule: An admin cannot lock themselves out
 
     Scenario: Olivia cannot make herself a member

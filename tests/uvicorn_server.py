@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -69,19 +69,28 @@ def migrated_database(tmp_path: Path, purpose: str) -> Iterator[str]:
     yield url
 
 
+# As `make serve` serves the app (no `server` header), without an access log in the test output.
+UVICORN_FLAGS = ("--no-server-header", "--no-access-log")
+
+
 @contextmanager
 def serving(
-    database_url: str, log_path: Path, environment: Mapping[str, str] | None = None
+    database_url: str,
+    log_path: Path,
+    environment: Mapping[str, str] | None = None,
+    *,
+    flags: Sequence[str] = UVICORN_FLAGS,
 ) -> Iterator[Server]:
     """uvicorn serving app.main:app over `database_url` until the block ends.
 
-    `environment` adds settings (e.g. DATABASE_LOCK_TIMEOUT_SECONDS) to SERVER_ENV's.
+    `environment` adds settings (e.g. DATABASE_LOCK_TIMEOUT_SECONDS) to SERVER_ENV's; `flags`
+    are uvicorn's options but where it listens (127.0.0.1, a free port).
     """
     variables = {**SERVER_ENV, **(environment or {}), "DATABASE_URL": database_url}
     with log_path.open("w", encoding="utf-8") as log:
         for _attempt in range(3):
             port = free_port()
-            process = _start_uvicorn(variables, port, log)
+            process = _start_uvicorn(variables, port, log, flags)
             try:
                 server = Server(f"http://127.0.0.1:{port}", log_path)
                 if _wait_until_listening(server.base_url, process):
@@ -100,12 +109,11 @@ def free_port() -> int:
 
 
 def _start_uvicorn(
-    variables: Mapping[str, str], port: int, log: IO[str]
+    variables: Mapping[str, str], port: int, log: IO[str], flags: Sequence[str]
 ) -> subprocess.Popen[bytes]:
     environment = {**os.environ, **variables}
-    # As `make serve` serves it: no `server` header advertising what answers.
-    command_line = [sys.executable, "-m", "uvicorn", "app.main:app", "--no-server-header"]
-    command_line += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+    command_line = [sys.executable, "-m", "uvicorn", "app.main:app", *flags]
+    command_line += ["--host", "127.0.0.1", "--port", str(port)]
     return subprocess.Popen(
         command_line, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT
     )

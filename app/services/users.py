@@ -122,6 +122,9 @@ def update_user_as_admin(db: Session, user_id: int, changes: UserAdminUpdate, ad
             raise ConflictError("Admins cannot demote or deactivate themselves")
     if changes.role is not None:
         user.role = changes.role
+    if changes.is_active is False and user.is_active:
+        # Every token issued so far stops working, now and after any reactivation.
+        user.token_version += 1
     if changes.is_active is not None:
         user.is_active = changes.is_active
     db.commit()
