@@ -3,7 +3,7 @@
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import BeforeValidator, Field, SecretStr, model_validator
+from pydantic import BeforeValidator, Field, SecretStr, StringConstraints, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Only ever acceptable where nothing real is at stake; production refuses to start with it.
@@ -22,6 +22,10 @@ def _comma_separated(value: object) -> object:
     if isinstance(value, str):
         return [host.strip() for host in value.split(",") if host.strip()]
     return value
+
+
+# A name, "*.name" for its subdomains, an IPv6 address in brackets, or "*" for any host.
+HOST_PATTERN = r"^(?:(?:\*\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\]|\*)$"
 
 
 # Where `make serve` listens (and its IPv6 twin), and the host Starlette's TestClient and
@@ -67,9 +71,11 @@ class Settings(BaseSettings):
 
     # The names this service is reached at (the Host header; "*.example.com" for subdomains).
     # Any other is refused (400) before a route runs, so no redirect ever points elsewhere.
-    allowed_hosts: Annotated[list[str], NoDecode, BeforeValidator(_comma_separated)] = Field(
-        default_factory=lambda: list(DEFAULT_ALLOWED_HOSTS), min_length=1
-    )
+    allowed_hosts: Annotated[
+        list[Annotated[str, StringConstraints(pattern=HOST_PATTERN)]],
+        NoDecode,
+        BeforeValidator(_comma_separated),
+    ] = Field(default_factory=lambda: list(DEFAULT_ALLOWED_HOSTS), min_length=1)
     # /docs, /redoc and /openapi.json: served unless turned off; off in production unless on.
     api_docs: bool | None = None
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
 from app.config import Environment, Settings
 from app.main import create_app
@@ -195,3 +196,40 @@ def test_the_app_served_as_make_serve_serves_it_does_not_advertise_its_server(
     assert foreign.status_code == 400
     assert "location" not in foreign.headers
     _expect_hardened(health, "/health under uvicorn")
+
+
+@pytest.mark.parametrize(
+    ("written", "hosts"),
+    [
+        pytest.param("api.example.com", ["api.example.com"], id="one name"),
+        pytest.param(
+            "api.example.com, *.example.org", ["api.example.com", "*.example.org"], id="a list"
+        ),
+        pytest.param("[::1], localhost", ["[::1]", "localhost"], id="an IPv6 address"),
+    ],
+)
+def test_allowed_hosts_are_written_comma_separated(
+    monkeypatch: pytest.MonkeyPatch, written: str, hosts: list[str]
+) -> None:
+    monkeypatch.setenv("ALLOWED_HOSTS", written)
+
+    assert Settings(_env_file=None).allowed_hosts == hosts  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        pytest.param('["api.example.com"]', id="a JSON list"),
+        pytest.param("https://api.example.com", id="a URL"),
+        pytest.param("api.example.com:8000", id="with a port"),
+        pytest.param("api.*.com", id="a wildcard inside"),
+        pytest.param(" , ", id="none"),
+    ],
+)
+def test_allowed_hosts_that_name_no_host_are_refused_at_start(
+    monkeypatch: pytest.MonkeyPatch, written: str
+) -> None:
+    monkeypatch.setenv("ALLOWED_HOSTS", written)
+
+    with pytest.raises(ValidationError, match="allowed_hosts"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
