@@ -56,7 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url="/redoc" if docs else None,
         openapi_url="/openapi.json" if docs else None,
     )
-    # Outermost last. 413 before a huge body is read; this also bounds how deeply JSON can nest.
+    # Each middleware added wraps those added before it: the security headers, added last, are
+    # on every answer. 413 before a huge body is read; this also bounds how deeply JSON nests.
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_request_body_bytes)
     # A Host it is not reached at is refused (400): redirects (/items to /items/) name the Host.
     app.add_middleware(
