@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 http, retry_after_seconds=settings.catalog_retry_after_seconds
             )
             yield
+        app.state.login_throttle.close()
 
     app = FastAPI(
         title="Items service",

@@ -85,7 +85,7 @@ def serve(
             process = _start_uvicorn(database_url, port, log, env or {}, workers)
             try:
                 server = Server(f"http://127.0.0.1:{port}", log_path)
-                if _wait_until_ready(server.base_url, process):
+                if _wait_until_ready(server, process, workers):
                     yield server
                     return
             finally:
@@ -114,15 +114,17 @@ def _start_uvicorn(
     )
 
 
-def _wait_until_ready(base_url: str, process: subprocess.Popen[bytes]) -> bool:
+def _wait_until_ready(server: Server, process: subprocess.Popen[bytes], workers: int) -> bool:
+    """The server answers, and every worker has started (the first to start answers first)."""
     deadline = time.monotonic() + STARTUP_SECONDS
-    with httpx.Client(base_url=base_url, timeout=1.0) as client:
+    with httpx.Client(base_url=server.base_url, timeout=1.0) as client:
         while time.monotonic() < deadline and process.poll() is None:
             try:
-                if client.get("/health").status_code == 200:
-                    return True
+                answered = client.get("/health").status_code == 200
             except httpx.TransportError:
-                pass
+                answered = False
+            if answered and server.log().count("Application startup complete.") >= workers:
+                return True
             time.sleep(0.1)
     return False
 
