@@ -8,8 +8,10 @@ A failed check keeps its place until it leaves the window; a successful one give
 back and clears that username's failures, and nobody else's. When the oldest failure leaves the
 window, exactly one place frees: one more try, whose failure blocks again.
 
-The places live in a store (app/services/throttle_store.py): this process's memory. If the store
-cannot be reached, logins are refused (503 with Retry-After) rather than let through unthrottled.
+The places live in a store (app/services/throttle_store.py): this process's memory by default,
+or Redis, shared by every worker and replica, when REDIS_URL is set. If the store cannot be
+reached, logins are refused (503 with Retry-After) rather than let through unthrottled: see
+docs/reliability.md.
 """
 
 import logging
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from app.config import Settings
 from app.errors import AppError, TooManyRequestsError
 from app.services.throttle_memory import MemoryThrottleStore
+from app.services.throttle_redis import RedisThrottleStore
 from app.services.throttle_store import StoreUnavailable, ThrottleStore
 
 logger = logging.getLogger(__name__)
@@ -67,12 +70,19 @@ class LoginThrottle:
 
     @classmethod
     def from_settings(cls, settings: Settings, *, clock: Clock | None = None) -> "LoginThrottle":
-        store = MemoryThrottleStore(max_tracked_keys=settings.login_max_tracked_usernames)
+        store: ThrottleStore
+        if settings.redis_url:
+            store = RedisThrottleStore.from_settings(settings)
+            # Processes share the counts, so they must share the clock: wall-clock seconds.
+            default_clock: Clock = time.time
+        else:
+            store = MemoryThrottleStore(max_tracked_keys=settings.login_max_tracked_usernames)
+            default_clock = time.monotonic
         return cls(
             store,
             max_failures=settings.login_max_failures,
             window_seconds=settings.login_window_seconds,
-            clock=clock or time.monotonic,
+            clock=clock or default_clock,
         )
 
     def reserve(self, username: str) -> Reservation:
