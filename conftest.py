@@ -56,6 +56,10 @@ SLOW_MODULES = frozenset(
         "tests/test_migrations.py",
         "tests/test_ci_workflow.py",
         "tests/test_guards.py",
+        # uvicorn on loopback: a login burst, two workers on Redis, a dripping catalog.
+        "tests/test_login_throttle_race.py",
+        "tests/test_throttle_store_redis.py",
+        "tests/test_catalog_deadline.py",
     }
 )
 

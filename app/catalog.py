@@ -5,6 +5,7 @@ import ssl
 from functools import cache
 from typing import Any
 
+import anyio
 import httpx
 
 from app.config import Settings
@@ -52,22 +53,36 @@ def _tls_context() -> ssl.SSLContext:
 def make_http_client(settings: Settings) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         base_url=settings.catalog_base_url,
+        # Bounds each connect and read; CatalogClient bounds the whole call with the same number.
         timeout=settings.catalog_timeout_seconds,
         verify=_tls_context(),
     )
 
 
 class CatalogClient:
-    """Fetches items from `{base_url}/data/{item_id}`; one retry when the connection fails."""
+    """Fetches items from `{base_url}/data/{item_id}`; one retry when the connection fails.
+
+    The whole call, retry and body included, has one deadline: the HTTP client's timeout
+    (CATALOG_TIMEOUT_SECONDS). httpx applies that timeout to each read, so a catalog sending a
+    byte at a time could otherwise hold a call open indefinitely.
+    """
 
     attempts = 2
 
     def __init__(self, http: httpx.AsyncClient, *, retry_after_seconds: int = 5) -> None:
         self.http = http
         self.retry_after_seconds = retry_after_seconds
+        self.deadline_seconds = http.timeout.read
 
     async def fetch_item(self, item_id: str) -> dict[str, Any]:
-        response = await self._get(f"/data/{item_id}")
+        try:
+            with anyio.fail_after(self.deadline_seconds):
+                response = await self._get(f"/data/{item_id}")
+        except TimeoutError as exc:
+            logger.warning(
+                "catalog gave no whole answer within %ss for %s", self.deadline_seconds, item_id
+            )
+            raise CatalogTimeout() from exc
         return interpret_response(item_id, response)
 
     async def _get(self, path: str) -> httpx.Response:

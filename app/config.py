@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     argon2_parallelism: int = Field(default=4, ge=1)
 
     catalog_base_url: str = "http://127.0.0.1:8081"
+    # The whole catalog call, retry and body included, ends within this (and each read too).
     catalog_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
     catalog_retry_after_seconds: int = Field(default=5, ge=1)
 

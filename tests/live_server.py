@@ -49,6 +49,8 @@ INHERITED_SETTINGS_DROPPED = ("DATABASE_URL", "REDIS_URL", "REDIS_KEY_PREFIX", "
 class Server:
     base_url: str
     log_path: Path
+    # uvicorn's process (the parent, with several workers): benchmarks read its memory.
+    pid: int = 0
 
     def log(self) -> str:
         """What uvicorn printed, for failure messages (a 500 shows its traceback here)."""
@@ -84,7 +86,7 @@ def serve(
             port = free_port()
             process = _start_uvicorn(database_url, port, log, env or {}, workers)
             try:
-                server = Server(f"http://127.0.0.1:{port}", log_path)
+                server = Server(f"http://127.0.0.1:{port}", log_path, process.pid)
                 if _wait_until_ready(server, process, workers):
                     yield server
                     return
