@@ -11,7 +11,7 @@ import logging
 import socket
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -196,6 +196,29 @@ def test_a_username_s_attempts_expire_from_redis_with_the_window(
         assert 0 < client.pttl(keys[0]) <= WINDOW * 1000
     finally:
         client.close()
+        shared.close()
+
+
+OPERATIONS: dict[str, Callable[[ThrottleStore], object]] = {
+    "reserve": lambda store: reserve(store, "t0"),
+    "fail": lambda store: store.fail("alice", "t0"),
+    "succeed": lambda store: store.succeed("alice", "t0"),
+    "release": lambda store: store.release("alice", "t0"),
+}
+
+
+@pytest.mark.parametrize("operation", OPERATIONS.values(), ids=OPERATIONS.keys())
+def test_every_operation_on_an_unreachable_redis_says_the_store_is_unavailable(
+    test_settings: Settings, operation: Callable[[ThrottleStore], object]
+) -> None:
+    nobody = f"redis://127.0.0.1:{unused_loopback_port()}/0"
+    shared = RedisThrottleStore.from_settings(
+        test_settings.model_copy(update={"redis_url": nobody})
+    )
+    try:
+        with pytest.raises(StoreUnavailable, match=r"^ConnectionError: "):
+            operation(shared)
+    finally:
         shared.close()
 
 

@@ -104,7 +104,7 @@ class RedisThrottleStore:
         try:
             self.client.zrem(self._key(key), f"pending:{token}")
         except redis.RedisError as exc:
-            raise StoreUnavailable(repr(exc)) from exc
+            raise StoreUnavailable(f"{type(exc).__name__}: {exc}") from exc
 
     def close(self) -> None:
         self.client.close()
@@ -116,4 +116,4 @@ class RedisThrottleStore:
         try:
             return script(keys=[self._key(key)], args=list(args))
         except redis.RedisError as exc:
-            raise StoreUnavailable(repr(exc)) from exc
+            raise StoreUnavailable(f"{type(exc).__name__}: {exc}") from exc
