@@ -9,6 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # Only ever acceptable where nothing real is at stake; production refuses to start with it.
 DEFAULT_SECRET_KEY = "insecure-development-secret-change-me-0123456789"
 MIN_SECRET_BYTES = 32
+CATALOG_MAX_BODY_BYTES = 1024 * 1024
 
 
 class Environment(StrEnum):
@@ -34,6 +35,8 @@ class Settings(BaseSettings):
     catalog_base_url: str = "http://127.0.0.1:8081"
     # The whole catalog call, retry and body included, ends within this (and each read too).
     catalog_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
+    # A catalog body beyond this, on the wire or once decoded, is refused (502).
+    catalog_max_body_bytes: int = Field(default=CATALOG_MAX_BODY_BYTES, ge=1024)
     catalog_retry_after_seconds: int = Field(default=5, ge=1)
 
     # Brute-force protection per username (app/services/throttle.py): in this process's memory

@@ -34,7 +34,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # One pooled HTTP client for the app's lifetime, closed on shutdown.
         async with make_http_client(settings) as http:
             app.state.catalog = CatalogClient(
-                http, retry_after_seconds=settings.catalog_retry_after_seconds
+                http,
+                retry_after_seconds=settings.catalog_retry_after_seconds,
+                max_body_bytes=settings.catalog_max_body_bytes,
             )
             yield
         app.state.login_throttle.close()
