@@ -36,7 +36,8 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
 from enum import StrEnum
 from typing import Any
 
@@ -176,7 +177,7 @@ class FakeCatalog:
             await self._drip(self._drip_body(item_id), released, receive, send)
         elif mode is Mode.RAW:
             body, headers = self._raw
-            await _send_chunked(send, body, headers)
+            await _send_chunked(body, headers, receive, send)
         elif mode is Mode.SLOW:
             await self._hold(released, self.slow_seconds)
             await _respond(send, 200, catalog_item(item_id))
@@ -207,37 +208,23 @@ class FakeCatalog:
     async def _drip(
         self, body: bytes, released: threading.Event, receive: Receive, send: Send
     ) -> None:
-        hung_up = asyncio.Event()
-
-        async def watch() -> None:
-            while (await receive())["type"] != "http.disconnect":
-                pass
-            hung_up.set()
-
-        watcher = asyncio.create_task(watch())
         with self._lock:
             self._in_flight += 1
         try:
-            await send(_start(200, len(body)))
-            deadline = time.monotonic() + self.max_hold_seconds
-            for index in range(len(body)):
-                if hung_up.is_set() or released.is_set() or time.monotonic() > deadline:
-                    return
-                more = index < len(body) - 1
-                await send(
-                    {
-                        "type": "http.response.body",
-                        "body": body[index : index + 1],
-                        "more_body": more,
-                    }
-                )
-                if more:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(hung_up.wait(), self.drip_seconds)
+            async with _watching_for_hang_up(receive) as hung_up:
+                await send(_start(200, len(body)))
+                deadline = time.monotonic() + self.max_hold_seconds
+                for index in range(len(body)):
+                    if hung_up.is_set() or released.is_set() or time.monotonic() > deadline:
+                        return
+                    more = index < len(body) - 1
+                    await send(_body(body[index : index + 1], more=more))
+                    if more:
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(hung_up.wait(), self.drip_seconds)
         finally:
             with self._lock:
                 self._in_flight -= 1
-            watcher.cancel()
 
     async def _hold(self, released: threading.Event, seconds: float) -> None:
         deadline = time.monotonic() + min(seconds, self.max_hold_seconds)
@@ -268,14 +255,39 @@ async def _send_raw(send: Send, status: int, body: bytes) -> None:
 CHUNK_BYTES = 64 * 1024
 
 
-async def _send_chunked(send: Send, body: bytes, headers: dict[str, str]) -> None:
+@asynccontextmanager
+async def _watching_for_hang_up(receive: Receive) -> AsyncIterator[asyncio.Event]:
+    """An event set once the client hangs up, so an answer being sent can stop there."""
+    hung_up = asyncio.Event()
+
+    async def watch() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        hung_up.set()
+
+    watcher = asyncio.create_task(watch())
+    try:
+        yield hung_up
+    finally:
+        watcher.cancel()
+
+
+def _body(chunk: bytes, *, more: bool) -> Message:
+    return {"type": "http.response.body", "body": chunk, "more_body": more}
+
+
+async def _send_chunked(body: bytes, headers: dict[str, str], receive: Receive, send: Send) -> None:
     raw_headers = [(name.encode(), value.encode()) for name, value in headers.items()]
     raw_headers.append((b"content-length", str(len(body)).encode()))
-    await send({"type": "http.response.start", "status": 200, "headers": raw_headers})
-    for start in range(0, len(body), CHUNK_BYTES):
-        chunk = body[start : start + CHUNK_BYTES]
-        await send({"type": "http.response.body", "body": chunk, "more_body": True})
-    await send({"type": "http.response.body", "body": b""})
+    async with _watching_for_hang_up(receive) as hung_up:
+        await send({"type": "http.response.start", "status": 200, "headers": raw_headers})
+        for start in range(0, len(body), CHUNK_BYTES):
+            if hung_up.is_set():
+                # The service refused the body part way: writing on would only fill the log.
+                return
+            await send(_body(body[start : start + CHUNK_BYTES], more=True))
+            await asyncio.sleep(0)  # let the hang-up be noticed between chunks
+        await send(_body(b"", more=False))
 
 
 async def _respond(send: Send, status: int, document: dict[str, Any]) -> None:
