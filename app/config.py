@@ -9,6 +9,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 # Only ever acceptable where nothing real is at stake; production refuses to start with it.
 DEFAULT_SECRET_KEY = "insecure-development-secret-change-me-0123456789"
 MIN_SECRET_BYTES = 32
+CATALOG_MAX_BODY_BYTES = 1024 * 1024
 
 
 class Environment(StrEnum):
@@ -58,13 +59,23 @@ class Settings(BaseSettings):
     argon2_parallelism: int = Field(default=4, ge=1)
 
     catalog_base_url: str = "http://127.0.0.1:8081"
+    # The whole catalog call, retry and body included, ends within this (and each read too).
     catalog_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
+    # A catalog body beyond this, on the wire or once decoded, is refused (502).
+    catalog_max_body_bytes: int = Field(default=CATALOG_MAX_BODY_BYTES, ge=1024)
     catalog_retry_after_seconds: int = Field(default=5, ge=1)
 
-    # Brute-force protection per username (app/services/throttle.py), one process's memory.
+    # Brute-force protection per username (app/services/throttle.py): in this process's memory
+    # (at most login_max_tracked_usernames), or in Redis when redis_url is set.
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: float = Field(default=300.0, gt=0)
     login_max_tracked_usernames: int = Field(default=10_000, ge=1)
+
+    # Redis, shared by every worker and replica, for the login throttle's counts. Each call
+    # gives up after redis_timeout_seconds (once retried); then logins answer 503.
+    redis_url: str | None = None
+    redis_key_prefix: str = "items-service:"
+    redis_timeout_seconds: float = Field(default=0.5, gt=0, le=10)
 
     # Bodies beyond this are refused with 413 before they are read into memory.
     max_request_body_bytes: int = Field(default=64 * 1024, ge=1024)

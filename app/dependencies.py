@@ -85,6 +85,21 @@ def get_current_user(
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
+def get_current_user_releasing_db(
+    db: DbSession, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> User:
+    """The caller, for routes that go on to wait on something slow (the catalog). The session
+    is closed once the caller is known, so no pooled connection is held while they wait: held,
+    a slow catalog would starve every other request of the pool."""
+    try:
+        return resolve_token_user(db, token, settings)
+    finally:
+        db.close()
+
+
+CurrentUserReleasingDb = Annotated[User, Depends(get_current_user_releasing_db)]
+
+
 async def require_admin(user: CurrentUser) -> User:
     if not user.is_admin:
         raise PermissionDeniedError()

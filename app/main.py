@@ -35,7 +35,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def open_catalog() -> AsyncIterator[CatalogClient]:
         """A catalog client and its HTTP client, closed when the block ends."""
         async with make_http_client(settings) as http:
-            yield CatalogClient(http, retry_after_seconds=settings.catalog_retry_after_seconds)
+            yield CatalogClient(
+                http,
+                retry_after_seconds=settings.catalog_retry_after_seconds,
+                max_body_bytes=settings.catalog_max_body_bytes,
+            )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -44,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async with open_catalog() as catalog:
             app.state.catalog = catalog
             yield
+        app.state.login_throttle.close()
 
     docs = settings.api_docs_enabled
     app = FastAPI(

@@ -1,10 +1,12 @@
 """The app under uvicorn on a loopback port, over a migrated database, and clients fired together.
 
 The in-process suite shares one connection per test, so it cannot race and cannot meet a
-database that hangs. Tests that need either serve the app for real: a uvicorn process the OS
-gives a free port, over a database the migrations built (a SQLite file, or a throwaway PostgreSQL
-database when TEST_DATABASE_URL names a server), with real clients in parallel threads. Every
-wait is bounded: start-up, each request, each burst.
+database that hangs. Tests that need either serve the app for real: a uvicorn process (one or
+several workers) on a free port, over a database the migrations built (a SQLite file, or a
+throwaway PostgreSQL database when TEST_DATABASE_URL names a server), with real clients in
+parallel threads. Used for races, database timeouts and faults, the login throttle under a burst
+and across workers, and a slow catalog starving the pool. Every wait is bounded: start-up, each
+request, each burst; a server that never gets ready fails the test with its log.
 """
 
 import os
@@ -42,12 +44,16 @@ SERVER_ENV = {
     "ARGON2_MEMORY_COST_KIB": "4096",
     "ARGON2_PARALLELISM": "1",
 }
+# Settings the server must never inherit from the shell that runs the tests.
+INHERITED_SETTINGS_DROPPED = ("DATABASE_URL", "REDIS_URL", "REDIS_KEY_PREFIX", "CATALOG_BASE_URL")
 
 
 @dataclass(frozen=True)
 class Server:
     base_url: str
     log_path: Path
+    # uvicorn's process (the parent, with several workers): benchmarks read its memory.
+    pid: int = 0
 
     def log(self) -> str:
         """What uvicorn printed, for failure messages (a 500 shows its traceback here)."""
@@ -80,20 +86,24 @@ def serving(
     environment: Mapping[str, str] | None = None,
     *,
     flags: Sequence[str] = UVICORN_FLAGS,
+    workers: int = 1,
 ) -> Iterator[Server]:
     """uvicorn serving app.main:app over `database_url` until the block ends.
 
-    `environment` adds settings (e.g. DATABASE_LOCK_TIMEOUT_SECONDS) to SERVER_ENV's; `flags`
-    are uvicorn's options but where it listens (127.0.0.1, a free port).
+    `environment` adds settings (e.g. DATABASE_LOCK_TIMEOUT_SECONDS, REDIS_URL) to SERVER_ENV's;
+    `flags` are uvicorn's options but where it listens (127.0.0.1, a free port) and how many
+    `workers` it runs. Retried on another port if the one chosen was taken before uvicorn bound it.
     """
     variables = {**SERVER_ENV, **(environment or {}), "DATABASE_URL": database_url}
+    if workers > 1:
+        flags = [*flags, "--workers", str(workers)]
     with log_path.open("w", encoding="utf-8") as log:
         for _attempt in range(3):
             port = free_port()
             process = _start_uvicorn(variables, port, log, flags)
             try:
-                server = Server(f"http://127.0.0.1:{port}", log_path)
-                if _wait_until_listening(server.base_url, process):
+                server = Server(f"http://127.0.0.1:{port}", log_path, process.pid)
+                if _wait_until_ready(server, process, workers):
                     yield server
                     return
             finally:
@@ -111,7 +121,8 @@ def free_port() -> int:
 def _start_uvicorn(
     variables: Mapping[str, str], port: int, log: IO[str], flags: Sequence[str]
 ) -> subprocess.Popen[bytes]:
-    environment = {**os.environ, **variables}
+    inherited = {k: v for k, v in os.environ.items() if k not in INHERITED_SETTINGS_DROPPED}
+    environment = {**inherited, **variables}
     command_line = [sys.executable, "-m", "uvicorn", "app.main:app", *flags]
     command_line += ["--host", "127.0.0.1", "--port", str(port)]
     return subprocess.Popen(
@@ -119,17 +130,20 @@ def _start_uvicorn(
     )
 
 
-def _wait_until_listening(base_url: str, process: subprocess.Popen[bytes]) -> bool:
-    """Up once it answers anything at all: a server over a broken database answers 503."""
+def _wait_until_ready(server: Server, process: subprocess.Popen[bytes], workers: int) -> bool:
+    """Up once it answers anything at all (a server over a broken database answers 503) and
+    every worker has started (the first to start answers first)."""
     deadline = time.monotonic() + STARTUP_SECONDS
     # /openapi.json touches no database, so a hanging database cannot hold up the start.
-    with httpx.Client(base_url=base_url, timeout=1.0) as client:
+    with httpx.Client(base_url=server.base_url, timeout=1.0) as client:
         while time.monotonic() < deadline and process.poll() is None:
             try:
                 client.get("/openapi.json")
-                return True
+                answered = True
             except httpx.TransportError:
-                pass
+                answered = False
+            if answered and server.log().count("Application startup complete.") >= workers:
+                return True
             time.sleep(0.1)
     return False
 
