@@ -108,7 +108,7 @@ migrate: $(STAMP)
 
 serve: migrate
 	$(BIN)/python -m app.demo
-	$(BIN)/uvicorn app.main:app --host 127.0.0.1 --port 8000
+	$(BIN)/uvicorn app.main:app --host 127.0.0.1 --port 8000 --no-server-header
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage* htmlcov reports mutants \

@@ -1,7 +1,7 @@
 """features/user_administration.feature: listing accounts, granting and withdrawing rights."""
 
 from fastapi.testclient import TestClient
-from pytest_bdd import scenarios, then, when
+from pytest_bdd import given, scenarios, then, when
 
 from app.models import Role
 from step_defs.support import api
@@ -26,6 +26,40 @@ def _change(
 ) -> None:
     target = ctx.actor(subject or actor)
     ctx.record(api.change_user(client, headers_for(actor), target.id, changes))
+
+
+@given(step_text("{actor:Actor} has signed in"))
+def _(ctx: ScenarioContext, client: TestClient, actor: str) -> None:
+    # A real sign-in: the token is the one the service issued, held for later steps.
+    response = api.sign_in(client, ctx.actor(actor).username, ctx.passwords[actor])
+    body = expect_answer(response, 200, f"{actor} should be signed in")
+    ctx.held_tokens[actor] = body["access_token"]
+
+
+@given(step_text("{actor:Actor} has deactivated {subject:Subject}"))
+def _(
+    ctx: ScenarioContext,
+    client: TestClient,
+    headers_for: ActorHeaders,
+    actor: str,
+    subject: str | None,
+) -> None:
+    target = ctx.actor(subject or actor)
+    response = api.change_user(client, headers_for(actor), target.id, {"is_active": False})
+    expect_status(response, 200, f"{actor} should have deactivated {subject}")
+
+
+@given(step_text("{actor:Actor} has since reactivated {subject:Subject}"))
+def _(
+    ctx: ScenarioContext,
+    client: TestClient,
+    headers_for: ActorHeaders,
+    actor: str,
+    subject: str | None,
+) -> None:
+    target = ctx.actor(subject or actor)
+    response = api.change_user(client, headers_for(actor), target.id, {"is_active": True})
+    expect_status(response, 200, f"{actor} should have reactivated {subject}")
 
 
 @when(step_text("{actor:Actor} lists the accounts"))
@@ -112,3 +146,14 @@ def _(
 @then(step_text("{actor:Actor} is told admins cannot demote or deactivate themselves (409)"))
 def _(ctx: ScenarioContext, actor: str) -> None:
     expect_detail(ctx.last, 409, SELF_LOCKOUT, f"{actor} should be stopped from locking out")
+
+
+@then(step_text("{actor:Actor}'s earlier sign-in is refused"))
+def _(ctx: ScenarioContext, actor: str) -> None:
+    expect_status(ctx.last, 401, f"{actor}'s token from before the deactivation should not work")
+    expect_same(
+        ctx.last.headers.get("WWW-Authenticate"),
+        "Bearer",
+        "a request to sign in again should say how",
+        ctx.last,
+    )

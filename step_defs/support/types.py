@@ -189,6 +189,7 @@ class CatalogServerBehaviour(Enum):
 
     SLOW = "answers too slowly"
     HANGS_MID_BODY = "stalls halfway through its answer"
+    TRICKLES = "trickles its answer out byte by byte"
     RESETS = "drops the connection"
     NOT_RUNNING = "is not running"
     INTERNAL_ERROR = "fails with an internal error"
