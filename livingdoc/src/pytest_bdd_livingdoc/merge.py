@@ -48,10 +48,12 @@ def merge(
 def _add_features_outside_the_tree(features: list[Feature], runs: list[Run], rootdir: Path) -> None:
     """A scenario bound from a file outside the features directory still belongs in the page."""
     known = {feature.path for feature in features}
+    # The same id generator as the others': ids stay unique across the messages' documents.
+    ids = next((f.parsed.ids for f in features if f.parsed is not None), None)
     for path in sorted({run.feature for run in runs} - known):
         file = rootdir / path
         if file.is_file():
-            features.append(parse_feature(file, rootdir))
+            features.append(parse_feature(file, rootdir, ids))
 
 
 def _combine(first: Run, second: Run) -> Run:

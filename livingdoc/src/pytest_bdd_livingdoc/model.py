@@ -129,6 +129,15 @@ class Rule:
 
 
 @dataclass(eq=False)
+class Parsed:
+    """What gherkin-official made of a feature file, kept for the Cucumber Messages."""
+
+    source: str  # the file's text
+    document: dict[str, Any]  # its gherkinDocument, with its uri
+    ids: Any  # the gherkin IdGenerator that numbered it (and the run's other documents)
+
+
+@dataclass(eq=False)
 class Feature:
     path: str  # relative to the pytest rootdir, with forward slashes
     keyword: str
@@ -139,6 +148,7 @@ class Feature:
     tags: list[Tag]
     background: Background | None
     children: list[Scenario | Rule]
+    parsed: Parsed | None = field(default=None, repr=False)
 
     def scenarios(self) -> Iterator[Scenario]:
         for child in self.children:
@@ -278,6 +288,7 @@ class RunError:
     START_UP: ClassVar[str] = "start-up error"
     INTERNAL: ClassVar[str] = "internal error"
     UNBOUND: ClassVar[str] = "unbound feature"
+    SHARDS: ClassVar[str] = "shard merge error"
 
     kind: str  # one of the above
     message: str
@@ -408,6 +419,7 @@ class Meta:
     definitions: list[StepDefinition] = field(default_factory=list)
     # Every test of a scenario that reported (a case bound twice has two): node id -> case key.
     nodeids: dict[str, CaseKey] = field(default_factory=dict)
+    shards: int = 0  # how many runs (shards) merge_runs.py merged into this one; 0: one run
 
 
 @dataclass

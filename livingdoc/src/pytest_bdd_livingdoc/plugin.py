@@ -54,6 +54,7 @@ from pytest_bdd_livingdoc.outcome import (
     truncate,
 )
 from pytest_bdd_livingdoc.pending import Pending
+from pytest_bdd_livingdoc.record import Record
 
 RECORD_PROPERTY = "livingdoc"
 WORKER_OUTPUT = "livingdoc"
@@ -336,9 +337,8 @@ class LivingDocs:
     def _write(self) -> None:
         from pytest_bdd_livingdoc.writer import write_outputs  # Jinja2 is loaded only when writing
 
-        features = parse_features(
-            find_feature_files(options.features_dir(self.config)), self.rootdir
-        )
+        directory = options.features_dir(self.config)
+        features = parse_features(find_feature_files(directory), self.rootdir)
         if not any(error.kind == errors.COLLECTION for error in self.errors):
             # A test module that failed to import binds nothing: that error says it already.
             self.errors += errors.unbound(features, self.bound)
@@ -354,13 +354,18 @@ class LivingDocs:
         )
         spec = self.config.getini(options.OPENAPI)
         writing = time.perf_counter()
+        record = Record(
+            meta=meta,
+            features_dir=relative_path(directory, self.rootdir),
+            bound=sorted(self.bound),
+            operations=load_operations(spec) if spec else None,
+            runs=[Run.from_record(record) for record in self.records],
+        )
         self.written = write_outputs(
             output=self.output,
             features=features,
-            runs=[Run.from_record(record) for record in self.records],
-            meta=meta,
+            record=record,
             rootdir=self.rootdir,
-            operations=load_operations(spec) if spec else None,
             junit=_junit_path(self.config),
             junit_prefix=self.config.getoption("junitprefix", None),
         )

@@ -11,35 +11,36 @@ import pytest
 
 from pytest_bdd_livingdoc import options
 from pytest_bdd_livingdoc.cucumber import to_cucumber
-from pytest_bdd_livingdoc.features import find_feature_files, parse_features
+from pytest_bdd_livingdoc.features import find_feature_files, parse_features, relative_path
 from pytest_bdd_livingdoc.html import render_page
 from pytest_bdd_livingdoc.junit import rename_cases, write_errors_only
 from pytest_bdd_livingdoc.merge import merge
 from pytest_bdd_livingdoc.messages import write_messages
-from pytest_bdd_livingdoc.model import Feature, Meta, Operation, Run, RunError
+from pytest_bdd_livingdoc.model import Feature, Meta, RunError
+from pytest_bdd_livingdoc.record import RECORD_FILE, Record, write
 
 
 def write_outputs(
     output: Path,
     features: list[Feature],
-    runs: list[Run],
-    meta: Meta,
+    record: Record,
     rootdir: Path,
-    operations: list[Operation] | None,
     junit: Path | None = None,
     junit_prefix: str | None = None,
 ) -> list[Path]:
-    document = merge(features, runs, meta, rootdir, operations)
     page = output / "living-docs" / "index.html"
     cucumber = output / "cucumber.json"
     messages = output / "messages.ndjson"
     page.parent.mkdir(parents=True, exist_ok=True)
+    # Before `merge`, which attaches the runs to the cases: the record is what was recorded.
+    write(output / RECORD_FILE, record)
+    document = merge(features, record.runs, record.meta, rootdir, record.operations)
     page.write_text(render_page(document), encoding="utf-8")
     cucumber.write_text(
         json.dumps(to_cucumber(document), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     write_messages(messages, document, rootdir)
-    written = [page, cucumber, messages]
+    written = [page, cucumber, messages, output / RECORD_FILE]
     if junit is not None and junit.is_file():
         rename_cases(junit, document, junit_prefix)
         written.append(junit)
@@ -58,8 +59,10 @@ def write_start_up_failure(config: pytest.Config, output: Path, error: RunError)
         errors=[error],
         started=time.time(),
     )
-    features = parse_features(find_feature_files(options.features_dir(config)), rootdir)
-    write_outputs(output, features, [], meta, rootdir, None)
+    directory = options.features_dir(config)
+    features = parse_features(find_feature_files(directory), rootdir)
+    record = Record(meta, relative_path(directory, rootdir), bound=[], operations=None)
+    write_outputs(output, features, record, rootdir)
     xmlpath = getattr(config.known_args_namespace, "xmlpath", None)
     if xmlpath:
         write_errors_only(Path(config.invocation_params.dir, xmlpath), [error])
