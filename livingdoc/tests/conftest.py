@@ -20,6 +20,7 @@ SLOW_MODULES = frozenset(
         "test_truth.py",
         "test_summary.py",
         "test_official_report.py",
+        "test_sharding.py",
     }
 )
 

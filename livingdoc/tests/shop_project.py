@@ -230,6 +230,19 @@ def run_pytest(root: Path, *args: str, autoload: bool = False) -> subprocess.Com
     faker, ...) cost seconds per run. `autoload=True` loads every installed plugin instead, as a
     plain `pytest` does, and names none.
     """
+    command, env = pytest_command(*args, autoload=autoload)
+    return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
+
+
+def start_pytest(root: Path, *args: str) -> subprocess.Popen[str]:
+    """`run_pytest` started in the background: several run at once, as CI machines would."""
+    command, env = pytest_command(*args, autoload=False)
+    return subprocess.Popen(
+        command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+
+
+def pytest_command(*args: str, autoload: bool) -> tuple[list[str], dict[str, str]]:
     env = {
         name: value
         for name, value in os.environ.items()
@@ -241,8 +254,7 @@ def run_pytest(root: Path, *args: str, autoload: bool = False) -> subprocess.Com
     if not autoload:
         env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
         plugins = PLUGINS
-    command = [sys.executable, "-m", "pytest", *plugins, *args]
-    return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
+    return [sys.executable, "-m", "pytest", *plugins, *args], env
 
 
 # How the shop's run ends, in pytest's own words.

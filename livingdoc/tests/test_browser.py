@@ -44,6 +44,8 @@ def browser_page(generated_page: Path) -> Iterator[tuple[Page, list[str]]]:
             page = browser.new_page(viewport={"width": 1280, "height": 1600})
             page.on("request", lambda request: requests.append(request.url))
             page.goto(generated_page.as_uri())
+            # The script draws the scenarios from the page's data, then marks the page ready.
+            page.wait_for_selector("html[data-ready]")
             yield page, requests
         finally:
             browser.close()
@@ -87,9 +89,11 @@ def test_filter_by_tag_search_and_follow_a_coverage_link(
     ]
     assert shown(page) == "3 of 11 scenarios shown"
 
-    # A coverage link to a scenario the filter hides clears the filters and shows it.
+    # A coverage link to a scenario the filter hides clears the filters and shows it. A cell
+    # lists its scenarios once opened.
+    for summary in page.locator("#api-coverage details.cases > summary").all():
+        summary.click()
     cell = page.locator("#api-coverage details", has=page.locator("a", has_text="Buying a lamp"))
-    cell.first.locator("summary").click()
     cell.first.get_by_role("link", name="Buying a lamp").click()
     assert page.locator("#f-features-shop-feature-7").is_visible()
     assert shown(page) == "11 of 11 scenarios shown"

@@ -1,9 +1,11 @@
 """The page: self-contained, escaped, and showing every case with its verdict."""
 
+import base64
 import re
 
 import pytest
 
+import page_reading as reading
 from pytest_bdd_livingdoc.features import parse_feature
 from pytest_bdd_livingdoc.html import format_duration, render_page
 from pytest_bdd_livingdoc.merge import merge
@@ -60,38 +62,40 @@ def test_the_page_loads_nothing_from_anywhere(page: str) -> None:
 
 def test_text_from_feature_files_is_escaped(page: str) -> None:
     assert '<script>alert("name")' not in page
-    assert "&lt;script&gt;alert(&#34;name&#34;)&lt;/script&gt;" in page
-    assert "A &#34;quoted&#34; &amp; &lt;b&gt;bold&lt;/b&gt; name" in page
-    assert "AssertionError: &lt;desk&gt;" in page
+    assert "&lt;script&gt;alert(&#34;name&#34;)&lt;/script&gt;" in page  # the contents
     assert "<title>Shop &lt;docs&gt;</title>" in page
+    # The rest travels as data, compressed: no text of it is markup. The script escapes it as
+    # it draws (test_browser.py reads "A <thing> costs <price>" as text).
+    assert "A &#34;quoted&#34;" not in page
+    assert 'A "quoted"' not in page
+    assert 'A "quoted" & <b>bold</b> name' in reading.statuses(page)
+    assert "AssertionError: <desk>" in reading.text(page)
 
 
 def test_every_scenario_is_on_the_page_with_its_status(page: str) -> None:
-    articles = re.findall(
-        r'<article class="scenario[^"]*" id="([^"]+)" data-tags="[^"]*" data-status="([^"]+)"', page
-    )
-    assert len(articles) == 9  # 8 scenarios and an outline in shop, 1 in hostile
-    statuses = dict(articles)
+    scenarios = reading.scenarios(page)
+    assert len(scenarios) == 9  # 8 scenarios and an outline in shop, 1 in hostile
+    statuses = {s["anchor"]: s["status"] for s in scenarios}
     assert statuses["f-features-shop-feature-13"] == "failed"
     assert statuses["f-features-shop-feature-7"] == "not run"
     assert statuses["f-features-shop-feature-41"] == "passed"  # its one run row passed
-    rows = re.findall(
-        r'<tr class="row[^"]*" id="([^"]+)" data-tags="([^"]*)" data-status="([^"]+)"', page
-    )
-    assert rows == [
+    (outline,) = [s for s in scenarios if s["anchor"] == "f-features-shop-feature-41"]
+    cases = reading.cases(page)
+    rows = [cases[n] for examples in outline["examples"] for n in examples["cases"]]
+    assert [(r["anchor"], " ".join(r["tags"]), r["status"]) for r in rows] == [
         ("f-features-shop-feature-41-r48", "@shop @pricing @prices @cheap", "not run"),
         ("f-features-shop-feature-41-r49", "@shop @pricing @prices @cheap", "not run"),
         ("f-features-shop-feature-41-r54", "@shop @pricing @prices @dear", "passed"),
     ]
 
 
-def test_a_failure_is_open_with_its_message_and_coloured_steps(page: str) -> None:
-    article = page[page.index('id="f-features-shop-feature-13"') :].split("</article>")[0]
-    assert "<details open>" in article
-    assert re.findall(r'<li class="step st-([a-z-]+)', article) == ["passed", "failed"]
-    assert '<pre class="msg">AssertionError: &lt;desk&gt;</pre>' in article
-    assert "<code>POST /things/ &rarr; 201</code>" in article
-    assert "test_shop.py::test_owning" in article
+def test_a_failure_carries_its_message_coloured_steps_and_requests(page: str) -> None:
+    (owning,) = [c for c in reading.cases(page) if c["name"] == "Owning what was never bought"]
+    assert owning["status"] == "failed"  # the script opens failed and undefined scenarios
+    assert [step[2] for step in owning["steps"]] == ["passed", "failed"]
+    assert owning["steps"][1][4] == "AssertionError: <desk>"
+    assert owning["api"] == ["POST /things/ \u2192 201"]
+    assert owning["nodeid"] == "test_shop.py::test_owning"
 
 
 def test_summary_totals_date_commit_and_tag_filters(page: str) -> None:
@@ -120,7 +124,16 @@ def test_the_coverage_table_flags_operations_nobody_called(page: str) -> None:
     delete = table[table.index("DELETE") :].split("</tr>")[0]
     assert '<span class="flag">not exercised</span>' in delete
     post = table[table.index("<code>/things/</code>") :].split("</tr>")[0]
-    assert '<a href="#f-features-shop-feature-13">Owning what was never bought</a>' in post
+    assert reading.coverage_cases(post, page) == ["Owning what was never bought"]
+
+
+def test_the_page_stays_small_with_its_data_compressed(page: str) -> None:
+    data = reading.cases(page)
+    assert len(data) == 11
+    # The data is gzip in base64 (what the browser's DecompressionStream reads).
+    payload = re.search(r'<script type="application/gzip" id="livingdoc-data">([^<]+)<', page)
+    assert payload is not None
+    assert base64.b64decode(payload.group(1))[:2] == b"\x1f\x8b"
 
 
 @pytest.mark.parametrize(

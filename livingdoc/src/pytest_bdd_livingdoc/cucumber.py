@@ -16,6 +16,7 @@ named after the file to look at.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -152,5 +153,9 @@ def _tags(tags: list[Tag]) -> list[dict[str, Any]]:
     return [{"name": tag.name, "line": tag.line} for tag in tags]
 
 
+_SPACES = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=4096)  # feature, rule and scenario names repeat for every case
 def _slug(text: str) -> str:
-    return re.sub(r"\s+", "-", text.strip().lower()).replace(";", "")
+    return _SPACES.sub("-", text.strip().lower()).replace(";", "")

@@ -247,6 +247,8 @@ def _case_step(step: Step, values: dict[str, str], *, from_background: bool) -> 
 
 
 def fill(text: str, values: dict[str, str]) -> str:
+    if not values or "<" not in text:
+        return text
     return _PARAMETER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 

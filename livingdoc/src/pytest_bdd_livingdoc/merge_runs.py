@@ -33,6 +33,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pytest_bdd_livingdoc import errors
 from pytest_bdd_livingdoc.features import find_feature_files, parse_features
@@ -222,8 +223,15 @@ def junit_failed(path: Path | None) -> bool:
 def merge(arguments: list[Path], out: Path, rootdir: Path) -> tuple[Record, list[Path], bool]:
     """Write the merged outputs; returns the merged record, what was written, and whether the
     merged run passed."""
-    from pytest_bdd_livingdoc.writer import write_outputs  # Jinja2, as the plugin loads it
+    from pytest_bdd_livingdoc.writer import quiet_collector, write_outputs
 
+    with quiet_collector():
+        return _merge(arguments, out, rootdir, write_outputs)
+
+
+def _merge(
+    arguments: list[Path], out: Path, rootdir: Path, write_outputs: Any
+) -> tuple[Record, list[Path], bool]:
     shards = load(arguments)
     record = merge_records(shards, rootdir)
     junit, problems = merge_junit(shards, out)

@@ -8,6 +8,7 @@ under pytest-xdist as a plain JSON-serialisable dict (`Run.to_record` / `Run.fro
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -217,8 +218,12 @@ class Case:
         return results
 
 
+_NOT_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
+
+
+@functools.lru_cache(maxsize=4096)  # a case's anchor starts with its feature's: asked per case
 def anchor_for(path: str) -> str:
-    return "f-" + re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-").lower()
+    return "f-" + _NOT_ALPHANUMERIC.sub("-", path).strip("-").lower()
 
 
 @dataclass

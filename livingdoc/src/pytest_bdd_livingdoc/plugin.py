@@ -335,7 +335,14 @@ class LivingDocs:
         return bool(self.errors)
 
     def _write(self) -> None:
-        from pytest_bdd_livingdoc.writer import write_outputs  # Jinja2 is loaded only when writing
+        # Jinja2 and orjson are loaded only when writing.
+        from pytest_bdd_livingdoc.writer import quiet_collector
+
+        with quiet_collector():
+            self._write_outputs()
+
+    def _write_outputs(self) -> None:
+        from pytest_bdd_livingdoc.writer import write_outputs
 
         directory = options.features_dir(self.config)
         features = parse_features(find_feature_files(directory), self.rootdir)

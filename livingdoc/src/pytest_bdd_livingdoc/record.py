@@ -11,10 +11,11 @@ numbers its messages' ids from one, so their streams cannot simply be concatenat
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from pytest_bdd_livingdoc.model import Meta, Operation, Run, RunError, StepDefinition
 
@@ -47,7 +48,7 @@ class Record:
             "operations": None
             if self.operations is None
             else [[o.method, o.path, o.summary, list(o.documented_codes)] for o in self.operations],
-            "runs": [run.to_record() for run in self.runs],
+            "runs": _interned([run.to_record() for run in self.runs], meta.definitions),
         }
 
     @classmethod
@@ -72,13 +73,36 @@ class Record:
             operations=None
             if operations is None
             else [Operation(m, p, s, tuple(codes)) for m, p, s, codes in operations],
-            runs=[Run.from_record(run) for run in data["runs"]],
+            runs=[Run.from_record(run) for run in _restored(data["runs"], meta.definitions)],
         )
 
 
+def _interned(
+    runs: list[dict[str, Any]], definitions: list[StepDefinition]
+) -> list[dict[str, Any]]:
+    """Each step names its definition by its place in `definitions`, not by its key (the
+    pattern and all: a third of a big record)."""
+    numbers = {definition.key: number for number, definition in enumerate(definitions)}
+    for run in runs:
+        for step in run["steps"]:
+            if step.get("definition") in numbers:
+                step["definition"] = numbers[step["definition"]]
+    return runs
+
+
+def _restored(
+    runs: list[dict[str, Any]], definitions: list[StepDefinition]
+) -> list[dict[str, Any]]:
+    for run in runs:
+        for step in run["steps"]:
+            if isinstance(step.get("definition"), int):
+                step["definition"] = definitions[step["definition"]].key
+    return runs
+
+
 def write(path: Path, record: Record) -> None:
-    path.write_text(json.dumps(record.to_json(), ensure_ascii=False), encoding="utf-8")
+    path.write_bytes(orjson.dumps(record.to_json()))
 
 
 def read(path: Path) -> Record:
-    return Record.from_json(json.loads(path.read_text(encoding="utf-8")))
+    return Record.from_json(orjson.loads(path.read_bytes()))

@@ -1,0 +1,105 @@
+"""A run split over machines (shards) and merged says what the run in one piece says.
+
+The shop (every status, an outline, an unbound feature file, API calls) runs once whole and once
+as 4 shards, 4 pytest processes at the same time, split by pytest-split as CI's matrix splits the
+suite. `merge_runs` merges the shards' outputs; `compare_runs` finds them equal to the whole
+run's once ids, times, durations, workers and the order of execution are left out: the same
+scenarios, steps, statuses, messages, errors, Cucumber JSON, JUnit cases and page.
+"""
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from pytest_bdd_livingdoc import compare_runs, record
+from shop_project import SHOP_OUTCOME, run_pytest, start_pytest, write_shop_project
+
+SHARDS = 4
+
+
+def outputs(directory: str) -> tuple[str, ...]:
+    return (f"--living-docs={directory}", f"--junitxml={directory}/junit.xml")
+
+
+def merge(root: Path, out: str, *shards: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest_bdd_livingdoc.merge_runs", *shards, "--out", out],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = write_shop_project(tmp_path_factory.mktemp("shop"))
+    assert SHOP_OUTCOME in run_pytest(root, *outputs("whole")).stdout
+    split = ("-p", "pytest_split.plugin", "--splits", str(SHARDS))
+    shards = [
+        start_pytest(root, *split, "--group", str(k), *outputs(f"shards/{k}"))
+        for k in range(1, SHARDS + 1)
+    ]
+    for shard in shards:
+        output, _ = shard.communicate(timeout=300)
+        assert "deselected" in output, output  # each shard ran its part only
+    merged = merge(root, "merged", *(f"shards/{k}" for k in range(1, SHARDS + 1)))
+    assert merged.returncode == 1, merged.stdout + merged.stderr  # the shop has failures
+    return root
+
+
+def test_the_merged_shards_say_what_the_whole_run_says(shop: Path) -> None:
+    assert compare_runs.differences(shop / "whole", shop / "merged") == []
+
+
+def test_each_shard_ran_a_part_and_not_run_stays_truthful(shop: Path) -> None:
+    parts = [record.read(shop / "shards" / str(k) / record.RECORD_FILE) for k in (1, 2, 3, 4)]
+    ran = [run.nodeid for part in parts for run in part.runs]
+    assert all(0 < len(part.runs) < len(ran) for part in parts)
+    assert len(ran) == len(set(ran)) == 10  # every test once
+    merged = record.read(shop / "merged" / record.RECORD_FILE)
+    assert merged.meta.shards == SHARDS
+    # Every shard but one reports "Buying a lamp" not run; merged, it passed.
+    buying = [run for run in merged.runs if run.nodeid.endswith("test_buying_a_lamp")]
+    assert [run.status.value for run in buying] == ["passed"]
+    # The feature file no test binds is unbound once, in every output; bound ones are not.
+    unbound = [e for e in merged.meta.errors if e.kind == "unbound feature"]
+    assert [e.location for e in unbound] == ["features/returns.feature:1"]
+    cases = [c.get("name") for c in _junit_cases(shop / "merged" / "junit.xml")]
+    assert cases.count("unbound feature: features/returns.feature:1") == 1
+
+
+def test_a_missing_shard_is_seen_by_the_comparison(shop: Path) -> None:
+    """The comparison can fail: three shards of four leave cases not run."""
+    merge(shop, "three", "shards/1", "shards/2", "shards/3")
+    found = compare_runs.differences(shop / "whole", shop / "three")
+    assert {difference.split()[0] for difference in found} >= {"messages", "page", "record"}
+
+
+def test_a_test_run_by_two_shards_is_an_error_of_the_merge(shop: Path) -> None:
+    result = merge(shop, "twice", "shards/1", "shards/1/messages.ndjson", "shards/2")
+    assert result.returncode == 1
+    errors = [e for e in record.read(shop / "twice" / record.RECORD_FILE).meta.errors]
+    overlaps = [e for e in errors if e.kind == "shard merge error"]
+    assert overlaps, errors
+    assert "the shards did not split one collection" in overlaps[0].message
+    finished = [
+        json.loads(line)["testRunFinished"]
+        for line in (shop / "twice" / "messages.ndjson").read_text().splitlines()
+        if line.startswith('{"testRunFinished"')
+    ]
+    assert finished[0]["success"] is False
+
+
+def test_a_shard_without_its_record_cannot_be_merged(shop: Path) -> None:
+    result = merge(shop, "nothing", "shards/1", "whole/living-docs")
+    assert result.returncode == 2
+    assert "no record of a run" in result.stderr
+
+
+def _junit_cases(path: Path) -> list[dict[str, str]]:
+    return [dict(case.attrib) for case in ET.parse(path).getroot().iter("testcase")]
