@@ -83,7 +83,7 @@ def test_a_missing_shard_is_seen_by_the_comparison(shop: Path) -> None:
 def test_a_test_run_by_two_shards_is_an_error_of_the_merge(shop: Path) -> None:
     result = merge(shop, "twice", "shards/1", "shards/1/messages.ndjson", "shards/2")
     assert result.returncode == 1
-    errors = [e for e in record.read(shop / "twice" / record.RECORD_FILE).meta.errors]
+    errors = record.read(shop / "twice" / record.RECORD_FILE).meta.errors
     overlaps = [e for e in errors if e.kind == "shard merge error"]
     assert overlaps, errors
     assert "the shards did not split one collection" in overlaps[0].message
