@@ -12,7 +12,7 @@ TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # (measured: 2.5 s of CPU per process on this 2-core machine). Machines that set it get it back.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install test test-postgres docs docs-html-deps lint migrate serve clean stress load bench mutation
+.PHONY: install test test-postgres test-durations merge-shards docs docs-html-deps lint migrate serve clean stress load bench mutation
 
 # The living-documentation plugin (livingdoc/, its own distribution) is installed editable beside
 # the service: its entry point loads it into every pytest run.
@@ -35,11 +35,54 @@ $(HTML_STAMP): $(HTML_FORMATTER)/package.json $(HTML_FORMATTER)/package-lock.jso
 
 docs-html-deps: $(HTML_STAMP)
 
+# `make test SHARD=k/N` runs the k-th of N parts of the suite (pytest-split, by the durations
+# .test_durations records; `make test-durations` records them again) and writes that part's
+# living documentation, JUnit XML and coverage data into reports/shards/k/, which
+# `make merge-shards` turns into one run's. All N shards must split one collection in one order:
+# pytest-randomly's seed is the commit's unless SHARD_SEED says otherwise. Coverage is judged on
+# the merged data only (a part covers part of the code).
+SHARD ?=
+SHARD_SEED ?= $(shell printf '%d' 0x$$(git rev-parse --short=7 HEAD 2>/dev/null || echo 0))
+SHARDS_DIR := reports/shards
+ifneq ($(SHARD),)
+SHARD_GROUP := $(word 1,$(subst /, ,$(SHARD)))
+SHARD_DIR := $(SHARDS_DIR)/$(SHARD_GROUP)
+SHARD_ENV := COVERAGE_FILE=$(SHARD_DIR)/.coverage
+SHARD_ARGS := --splits $(word 2,$(subst /, ,$(SHARD))) --group $(SHARD_GROUP) \
+	--splitting-algorithm least_duration --durations-path .test_durations \
+	--randomly-seed=$(SHARD_SEED) --cov-fail-under=0 \
+	--living-docs=$(SHARD_DIR) --junitxml=$(SHARD_DIR)/junit.xml
+endif
+
 test: $(STAMP) $(HTML_STAMP)
-	$(BIN)/python -m pytest --cov --cov-report=term $(PYTEST_ARGS)
+	$(if $(SHARD),mkdir -p $(SHARD_DIR) && rm -f $(SHARD_DIR)/.coverage &&) \
+	$(SHARD_ENV) $(BIN)/python -m pytest --cov --cov-report=term $(SHARD_ARGS) $(PYTEST_ARGS)
 
 test-postgres: $(STAMP) $(HTML_STAMP)
 	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/python -m pytest --cov --cov-report=term $(PYTEST_ARGS)
+
+# How long each test takes, for `make test SHARD=k/N` to split by: the whole suite in one
+# process, its durations written to .test_durations (kept in the repository).
+test-durations: $(STAMP) $(HTML_STAMP)
+	$(BIN)/python -m pytest -p no:randomly --store-durations --clean-durations \
+		--durations-path .test_durations $(PYTEST_ARGS)
+
+# The shards' outputs (reports/shards/*/, from `make test SHARD=k/N`, or CI's artifacts) merged
+# into one run's in MERGED (reports/ by default): living-docs/index.html, cucumber.json,
+# messages.ndjson, junit.xml, Cucumber's official report, and the coverage of all the shards,
+# judged against the floor.
+# Fails, after writing everything, when a scenario failed, a shard is missing or disagrees, or
+# coverage is under the floor.
+MERGED ?= reports
+merge-shards: $(STAMP) $(HTML_STAMP)
+	status=0; $(BIN)/python -m pytest_bdd_livingdoc.merge_runs $(SHARDS_DIR)/*/ --out $(MERGED) \
+		|| status=$$?; \
+	if [ -f $(MERGED)/messages.ndjson ]; then \
+		node $(HTML_FORMATTER)/render.mjs $(MERGED)/messages.ndjson $(MERGED)/cucumber-report.html; \
+	fi; \
+	$(BIN)/coverage combine --keep --data-file=$(MERGED)/.coverage $(SHARDS_DIR)/*/.coverage \
+		&& $(BIN)/coverage report --data-file=$(MERGED)/.coverage || status=1; \
+	exit $$status
 
 # The living documentation of the acceptance suite: reports/living-docs/index.html (the page),
 # reports/cucumber.json, reports/messages.ndjson (Cucumber Messages), reports/junit.xml (cases

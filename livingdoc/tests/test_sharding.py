@@ -75,9 +75,14 @@ def test_each_shard_ran_a_part_and_not_run_stays_truthful(shop: Path) -> None:
 
 def test_a_missing_shard_is_seen_by_the_comparison(shop: Path) -> None:
     """The comparison can fail: three shards of four leave cases not run."""
-    merge(shop, "three", "shards/1", "shards/2", "shards/3")
+    result = merge(shop, "three", "shards/1", "shards/2", "shards/3")
     found = compare_runs.differences(shop / "whole", shop / "three")
     assert {difference.split()[0] for difference in found} >= {"messages", "page", "record"}
+    # And the merge says so itself: pytest-split numbered the shards k of 4.
+    assert result.returncode == 1
+    (missing,) = record.read(shop / "three" / record.RECORD_FILE).meta.errors[:1]
+    assert missing.kind == "shard merge error"
+    assert "split in 4 shards; merged here: 1 of 4, 2 of 4, 3 of 4" in missing.message
 
 
 def test_a_test_run_by_two_shards_is_an_error_of_the_merge(shop: Path) -> None:

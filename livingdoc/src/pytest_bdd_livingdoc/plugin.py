@@ -367,6 +367,7 @@ class LivingDocs:
             bound=sorted(self.bound),
             operations=load_operations(spec) if spec else None,
             runs=[Run.from_record(record) for record in self.records],
+            shard=_shard(self.config),
         )
         self.written = write_outputs(
             output=self.output,
@@ -386,6 +387,14 @@ class LivingDocs:
             terminalreporter.write_line(f"living docs: {path}")
         if self.written:
             terminalreporter.write_line(f"living docs: written in {self.write_seconds:.2f} s")
+
+
+def _shard(config: pytest.Config) -> list[int] | None:
+    """[k, N] when pytest-split runs the k-th of N parts (its options, if it is installed)."""
+    group, splits = config.getoption("group", None), config.getoption("splits", None)
+    if isinstance(group, int) and isinstance(splits, int):
+        return [group, splits]
+    return None
 
 
 def _by_place(definition: StepDefinition) -> tuple[str, int, str]:

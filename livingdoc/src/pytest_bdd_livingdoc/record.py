@@ -30,6 +30,9 @@ class Record:
     bound: list[str]  # feature files (relative paths) some collected test binds
     operations: list[Operation] | None  # the API coverage table's rows; None: no table
     runs: list[Run] = field(default_factory=list)
+    # [k, N] when the run was the k-th of N shards (pytest-split's --group and --splits): the
+    # merge checks that every shard of the N is there, once.
+    shard: list[int] | None = None
 
     def to_json(self) -> dict[str, Any]:
         meta = self.meta
@@ -42,6 +45,7 @@ class Record:
             "started": meta.started,
             "shards": meta.shards,
             "features_dir": self.features_dir,
+            "shard": self.shard,
             "bound": sorted(self.bound),
             "errors": [error.to_record() for error in meta.errors],
             "definitions": [definition.to_record() for definition in meta.definitions],
@@ -74,6 +78,7 @@ class Record:
             if operations is None
             else [Operation(m, p, s, tuple(codes)) for m, p, s, codes in operations],
             runs=[Run.from_record(run) for run in _restored(data["runs"], meta.definitions)],
+            shard=data.get("shard"),
         )
 
 
