@@ -37,9 +37,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from synthetic_run import ROOT, build, real_template
-
 from pytest_bdd_livingdoc import record as records
+from synthetic_run import ROOT, build, real_template
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -84,7 +83,8 @@ else:  # the baseline's writer: features, runs, meta, rootdir, operations
     features = parse_features(find_feature_files(root / "features"), root)
     timings["parse"] = time.perf_counter() - wall
     writer.write_outputs(output, features, runs, meta, root, operations or None)
-print(json.dumps({"wall": time.perf_counter() - wall, "cpu": cpu() - started_cpu, "parts": timings}))
+figures = {"wall": time.perf_counter() - wall, "cpu": cpu() - started_cpu, "parts": timings}
+print(json.dumps(figures))
 """
 
 # In the page: act, then wait for the next frame to be drawn, and return the milliseconds taken.
@@ -203,7 +203,9 @@ def main() -> None:
     parser.add_argument("--scenarios", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--template", type=Path, help="a real run's livingdoc-record.json")
-    parser.add_argument("--baseline", metavar="REF", help=f"also measure the plugin at REF ({BEFORE})")
+    parser.add_argument(
+        "--baseline", metavar="REF", help=f"also measure the plugin at REF (e.g. {BEFORE})"
+    )
     parser.add_argument("--actor", default="Alice", help="searched for: most scenarios name her")
     parser.add_argument("--tag", default="@smoke", help="the tag filter measured")
     args = parser.parse_args()
