@@ -122,10 +122,15 @@ load: $(LOAD_STAMP)
 	LOAD_DATABASE_URL='$(LOAD_DATABASE_URL)' $(BIN)/python tools/loadtests/run.py \
 		--users $(USERS) --duration $(DURATION)
 
-# How fast the acceptance suite runs against the seed article's recipe (tools/benchmarks/suite_speed.py).
+# How fast the acceptance suite runs against the seed article's recipe (tools/benchmarks/suite_speed.py),
+# and the living documentation of 10,000 synthetic scenarios (tools/benchmarks/big_document.py:
+# writing time, page size, search and tag filter in Chromium; beside the plugin before the
+# big-document work, commit 8d73215).
 BENCH_ARGS ?=
+BIG_DOCUMENT_ARGS ?= --scenarios 10000 --baseline 8d73215
 bench: $(STAMP)
 	$(BIN)/python tools/benchmarks/suite_speed.py $(BENCH_ARGS)
+	$(BIN)/python tools/benchmarks/big_document.py $(BIG_DOCUMENT_ARGS)
 
 # Mutation testing of app/ with mutmut 3 ([tool.mutmut] in pyproject.toml, two mutants at a
 # time): prints killed / survived / timeout / no tests / skipped and the score, writes
