@@ -18,6 +18,12 @@
     return String(text).replace(/[&<>"']/g, function (c) { return ESCAPES[c]; });
   }
   function slug(status) { return status.replace(" ", "-"); }
+  // In the form html.format_duration writes them.
+  function duration(seconds) {
+    if (seconds < 1) { return Math.round(seconds * 1000) + " ms"; }
+    if (seconds < 120) { return seconds.toFixed(2) + " s"; }
+    return Math.floor(seconds / 60) + " min " + Math.round(seconds % 60) + " s";
+  }
 
   function load() {
     var binary = atob(document.getElementById("livingdoc-data").textContent);
@@ -65,7 +71,7 @@
       number + "\"" + (opens(scenario.status) ? " open" : "") + "><summary>" + badge(scenario.status) +
       " <span class=\"kw\">" + esc(scenario.keyword) + ":</span> <span class=\"name\">" +
       esc(scenario.name) + "</span>" + tagList(scenario.tags) +
-      (single && single.duration ? " <span class=\"dur\">" + esc(single.duration) + "</span>" : "") +
+      (single && single.duration !== undefined ? " <span class=\"dur\">" + duration(single.duration) + "</span>" : "") +
       "</summary></details></article>";
   }
 
@@ -91,7 +97,7 @@
             }).join("") + "</tr><tr class=\"row-detail\"" + hidden + "><td colspan=\"" +
             (examples.header.length + 1) + "\"><details data-case=\"" + number + "\"" +
             (opens(c.status) ? " open" : "") + "><summary>" + esc(c.name) +
-            (c.duration ? " <span class=\"dur\">" + esc(c.duration) + "</span>" : "") +
+            (c.duration !== undefined ? " <span class=\"dur\">" + duration(c.duration) + "</span>" : "") +
             "</summary></details></td></tr>";
         }).join("") + "</tbody></table></div>";
     });
@@ -106,7 +112,7 @@
         (s[5] ? " title=\"" + esc(s[5]) + "\"" : "") + "><span class=\"sym\" aria-label=\"" + esc(status) +
         "\">" + data.symbols[status] + "</span><span class=\"kw\">" + esc(s[0]) +
         "</span><span class=\"text\">" + esc(s[1]) + "</span>" +
-        (s[3] ? "<span class=\"dur\">" + esc(s[3]) + "</span>" : "") +
+        (s[3] ? "<span class=\"dur\">" + duration(s[3]) + "</span>" : "") +
         (s[7] !== undefined && s[7] !== null ? "<pre class=\"doc\">" + esc(s[7]) + "</pre>" : "") +
         (s[8] ? "<table class=\"data\">" + s[8].map(function (row) {
           return "<tr>" + row.map(function (cell) { return "<td>" + esc(cell) + "</td>"; }).join("") + "</tr>";
@@ -223,7 +229,7 @@
     (s.examples || []).forEach(function (e) { parts.push(e.keyword, e.name, e.header.join(" ")); });
     entry.cases.forEach(function (n) {
       var c = data.cases[n];
-      parts.push(c.name, c.status, c.nodeid || "", c.message || "", c.duration || "", (c.values || []).join(" "),
+      parts.push(c.name, c.status, c.nodeid || "", c.message || "", (c.values || []).join(" "),
         (c.api || []).join(" "));
       c.steps.forEach(function (step) { parts.push(step[0] + step[1], step[4] || ""); });
     });
