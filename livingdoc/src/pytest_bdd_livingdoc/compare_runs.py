@@ -121,7 +121,7 @@ def page(path: Path) -> dict[str, Any]:
     text = re.sub(r'<span class="dur">[^<]*</span>', "", text)
     text = re.sub(r"<time [^>]*>[^<]*</time>", "", text)
     text = re.sub(r" &middot; merged from \d+ shards", "", text)
-    return {"data": data, "text": text}
+    return {"data": data, "text": text.splitlines()}
 
 
 def record(path: Path) -> dict[str, Any]:

@@ -143,6 +143,8 @@ class LivingDocs:
         self.write_seconds = 0.0
         self.started = time.perf_counter()
         self.started_at = time.time()
+        # The commit the run starts from is the code it runs, whatever is committed meanwhile.
+        self.commit = None if self.is_worker else _commit(self.rootdir)
 
     # --- in the process that collects and runs the tests ---------------------------------
 
@@ -353,7 +355,7 @@ class LivingDocs:
         meta = Meta(
             title=self.config.getini(options.TITLE) or "Living documentation",
             generated_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
-            commit=_commit(self.rootdir),
+            commit=self.commit,
             wall_time=time.perf_counter() - self.started,
             errors=self.errors,
             started=self.started_at,
