@@ -2,14 +2,14 @@
 with the plugin's record of a real run copied onto each.
 
 `build(directory, scenarios, template)` writes `directory/features/<copy>/<name>.feature` (copy
-`ab` of every feature, its actors renamed: "Alice" -> "Aliceab", "alice" -> "aliceab", the
-feature's name marked with the copy) until the copies hold at least `scenarios` cases (outline
-rows counted one by one), and returns the record of a run of them: each case's run is the real
-run of its original (`template`, the plugin's `livingdoc-record.json` of a real run) with the
-same renaming applied to its node id, step arguments and messages. So the big run has the real
-step texts, tags, outlines, step definitions, durations and API calls. A real suite that grew
-also has some scenarios that fail, are skipped or pending: every FAIL_EVERY-th case fails at its
-last step, every SKIP_EVERY-th is skipped and every PENDING_EVERY-th is pending.
+`bb` of every feature the template ran, its actors renamed: "Alice" -> "Alicebb", "alice" ->
+"alicebb", the feature's name marked with the copy) until the copies hold at least `scenarios`
+cases (outline rows counted one by one), and returns the record of a run of them: each case's
+run is the real run of its original (`template`, the plugin's `livingdoc-record.json` of a real
+run) with the same renaming applied to its node id, step arguments and messages. So the big run
+has the real step texts, tags, outlines, step definitions, durations and API calls. A real suite
+that grew also has some scenarios that fail, are skipped or pending: every FAIL_EVERY-th case
+fails at its last step, every SKIP_EVERY-th is skipped and every PENDING_EVERY-th is pending.
 
     python tools/benchmarks/synthetic_run.py DIR --scenarios 10000 [--template RECORD]
 
@@ -64,7 +64,7 @@ class Copies:
 
 
 def copy_tag(copy_number: int) -> str:
-    """Lower-case letters (`ab`, `ac`, ...): a renamed actor still reads as a name to the
+    """Lower-case letters (`bb`, `bc`, ...): a renamed actor still reads as a name to the
     steps' patterns ([A-Z][a-z]+)."""
     letters = ""
     number = copy_number + 27  # two letters at least
@@ -105,14 +105,16 @@ def real_template(project: Path = ROOT) -> records.Record:
 def build(
     directory: Path, scenarios: int, template: records.Record, project: Path = ROOT
 ) -> records.Record:
+    runs_of: dict[str, list[Run]] = {}
+    for run in template.runs:
+        runs_of.setdefault(run.feature, []).append(run)
+    # The feature files the template's run ran (all of them, for a run of the whole suite).
     features_dir = project / template.features_dir
     originals = {
         path.relative_to(project).as_posix(): path.read_text(encoding="utf-8")
         for path in sorted(features_dir.rglob("*.feature"))
+        if path.relative_to(project).as_posix() in runs_of
     }
-    runs_of: dict[str, list[Run]] = {}
-    for run in template.runs:
-        runs_of.setdefault(run.feature, []).append(run)
     copies = Copies(actors_of(list(originals.values())))
     runs: list[Run] = []
     bound: list[str] = []
