@@ -214,29 +214,26 @@ class _Stream:
     ) -> tuple[str, list[tuple[dict[str, Any], StepResult | None]]]:
         pickle = self.pickles[id(case)]
         results = dict(zip((step.line for step in case.steps), case.step_results(), strict=True))
+        step_lines = self.step_lines
+        next_id = self.ids.get_next_id
         steps: list[tuple[dict[str, Any], StepResult | None]] = []
         hook = _hook_for(_run(case))
         if hook == SETUP_HOOK:
-            steps.append(({"id": self.next_id(), "hookId": hooks[hook]}, None))
+            steps.append(({"id": next_id(), "hookId": hooks[hook]}, None))
         for pickle_step in pickle["steps"]:
-            result = results.get(self.step_lines[pickle_step["id"]], _SKIPPED)
+            result = results.get(step_lines[pickle_step["id"]], _SKIPPED)
             definition = definition_ids.get(result.definition or "")
-            steps.append(
-                (
-                    {
-                        "id": self.next_id(),
-                        "pickleStepId": pickle_step["id"],
-                        "stepDefinitionIds": [] if definition is None else [definition],
-                        "stepMatchArgumentsLists": []
-                        if definition is None
-                        else [{"stepMatchArguments": result.arguments or []}],
-                    },
-                    result,
-                )
-            )
+            step: dict[str, Any] = {"id": next_id(), "pickleStepId": pickle_step["id"]}
+            if definition is None:
+                step["stepDefinitionIds"] = []
+                step["stepMatchArgumentsLists"] = []
+            else:
+                step["stepDefinitionIds"] = [definition]
+                step["stepMatchArgumentsLists"] = [{"stepMatchArguments": result.arguments or []}]
+            steps.append((step, result))
         if hook == TEARDOWN_HOOK:
-            steps.append(({"id": self.next_id(), "hookId": hooks[hook]}, None))
-        test_case_id = self.next_id()
+            steps.append(({"id": next_id(), "hookId": hooks[hook]}, None))
+        test_case_id = next_id()
         self.out.append(
             {
                 "testCase": {
