@@ -86,8 +86,8 @@ merge-shards: $(STAMP) $(HTML_STAMP)
 
 # The living documentation of the acceptance suite: reports/living-docs/index.html (the page),
 # reports/cucumber.json, reports/messages.ndjson (Cucumber Messages), reports/junit.xml (cases
-# named "Feature: Scenario") and reports/cucumber-report.html (Cucumber's official report of the
-# messages). A failing scenario, an error outside the scenarios or a feature file no test binds
+# named "Feature: Scenario"), reports/cucumber-report.html (Cucumber's official report of the
+# messages) and reports/livingdoc-record.json (the plugin's record, what merge_runs merges). A failing scenario, an error outside the scenarios or a feature file no test binds
 # is shown on the page, and then this target fails too, after writing everything. One process:
 # on two cores, xdist workers spend on start-up what they save (measured: 14.6 s CPU alone,
 # 26.9 s with -n 2). DOCS_WORKERS=2 to run in parallel.
