@@ -5,4 +5,9 @@ run (guards.py, step_lookup.py) and, with `--living-docs=DIR`, records every pyt
 merges the run with the parsed feature tree and writes `DIR/living-docs/index.html` (one
 self-contained page) and `DIR/cucumber.json`. The project's own tests call the checks of the
 specification: `catalogue.drift_report_for(config)` and `feature_lint.findings_for(config)`.
+`pytest --step-catalogue` prints the wording the step definitions allow (step_catalogue.py).
 """
+
+from pytest_bdd_livingdoc.pending import Pending
+
+__all__ = ["Pending"]

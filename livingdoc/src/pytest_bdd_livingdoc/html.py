@@ -9,6 +9,7 @@ from importlib.resources import files
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from pytest_bdd_livingdoc import step_catalogue
 from pytest_bdd_livingdoc.model import STATUS_ORDER, Case, Document, Rule, Status, anchor_for
 
 _PARAMETER = re.compile(r"&lt;(.+?)&gt;")
@@ -21,7 +22,7 @@ _SYMBOL = {
 }
 
 
-def render_page(document: Document) -> str:
+def render_page(document: Document, steps: step_catalogue.StepCatalogue | None = None) -> str:
     environment = Environment(
         loader=PackageLoader("pytest_bdd_livingdoc", "templates"),
         autoescape=True,
@@ -46,6 +47,10 @@ def render_page(document: Document) -> str:
         status_bar=status_bar,
         style=Markup((assets / "style.css").read_text(encoding="utf-8")),
         script=Markup((assets / "script.js").read_text(encoding="utf-8")),
+        # The step catalogue section (templates/steps.html.j2), when there is one.
+        steps=steps,
+        step_heading=step_catalogue.heading,
+        step_uses=step_catalogue.uses,
     )
 
 

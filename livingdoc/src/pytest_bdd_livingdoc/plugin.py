@@ -34,7 +34,7 @@ from pytest_bdd.parser import Step as BddStep
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 from pytest_bdd.utils import registry_get_safe
 
-from pytest_bdd_livingdoc import options, step_lookup
+from pytest_bdd_livingdoc import options, step_catalogue, step_lookup
 from pytest_bdd_livingdoc.api import RequestRecorder, load_operations
 from pytest_bdd_livingdoc.features import find_feature_files, parse_features, relative_path
 from pytest_bdd_livingdoc.model import ApiCall, Meta, Run, Status
@@ -53,10 +53,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="write DIR/living-docs/index.html and DIR/cucumber.json for the pytest-bdd scenarios",
     )
+    step_catalogue.add_option(group)
     options.add_ini_options(parser)
 
 
+def pytest_cmdline_main(config: pytest.Config) -> int | None:
+    if config.getoption(step_catalogue.OPTION):
+        return step_catalogue.show(config)
+    return None
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    # The @wip marker, and pending scenarios turned into skips (wip.py).
+    config.pluginmanager.import_plugin("pytest_bdd_livingdoc.wip")
     if config.getini(options.STEP_LOOKUP_CACHE):
         step_lookup.install(config)
     if config.getini(options.GUARDS):
@@ -147,11 +156,14 @@ class LivingDocs:
         self._finish_step(request, Status.FAILED, _describe(exception, self.rootdir))
 
     def pytest_bdd_step_func_lookup_error(
-        self, request: pytest.FixtureRequest, step: BddStep
+        self, request: pytest.FixtureRequest, step: BddStep, exception: Exception
     ) -> None:
         trace = request.node.stash.get(TRACE, None)
         if trace is not None:
             message = f'No step definition matches {step.type.capitalize()} "{step.name}"'
+            # The undefined-step guard's error names the closest wordings (suggestions.py).
+            for suggestion in getattr(exception, "suggestions", []):
+                message += f"\nclosest wording: {step.keyword.strip()} {suggestion}"
             trace.events.append(StepEvent(step.line_number, Status.UNDEFINED, message=message))
 
     def _finish_step(
@@ -214,6 +226,7 @@ class LivingDocs:
             meta=meta,
             rootdir=self.rootdir,
             operations=load_operations(spec) if spec else None,
+            steps=_step_catalogue(self.config),
         )
         self.write_seconds = time.perf_counter() - writing
 
@@ -222,6 +235,13 @@ class LivingDocs:
             terminalreporter.write_line(f"living docs: {path}")
         if self.written:
             terminalreporter.write_line(f"living docs: written in {self.write_seconds:.2f} s")
+
+
+def _step_catalogue(config: pytest.Config) -> step_catalogue.StepCatalogue | None:
+    """The page's step catalogue section, when `livingdoc_step_packages` names the steps."""
+    if not config.getini(options.STEP_PACKAGES):
+        return None
+    return step_catalogue.for_config(config)
 
 
 def _phase_outcome(

@@ -9,6 +9,7 @@ from pytest_bdd_livingdoc.cucumber import to_cucumber
 from pytest_bdd_livingdoc.html import render_page
 from pytest_bdd_livingdoc.merge import merge
 from pytest_bdd_livingdoc.model import Feature, Meta, Operation, Run
+from pytest_bdd_livingdoc.step_catalogue import StepCatalogue
 
 
 def write_outputs(
@@ -18,12 +19,13 @@ def write_outputs(
     meta: Meta,
     rootdir: Path,
     operations: list[Operation] | None,
+    steps: StepCatalogue | None = None,
 ) -> list[Path]:
     document = merge(features, runs, meta, rootdir, operations)
     page = output / "living-docs" / "index.html"
     cucumber = output / "cucumber.json"
     page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text(render_page(document), encoding="utf-8")
+    page.write_text(render_page(document, steps), encoding="utf-8")
     cucumber.write_text(
         json.dumps(to_cucumber(document), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
