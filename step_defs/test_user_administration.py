@@ -4,6 +4,7 @@ from fastapi.testclient import TestClient
 from pytest_bdd import scenarios, then, when
 
 from app.models import Role
+from step_defs.conftest import NOT_ALLOWED
 from step_defs.support import api
 from step_defs.support.api import ActorHeaders
 from step_defs.support.context import ScenarioContext
@@ -21,19 +22,26 @@ def _change(
     client: TestClient,
     headers_for: ActorHeaders,
     actor: str,
-    subject: str | None,
+    person: str | None,
     changes: dict[str, object],
 ) -> None:
-    target = ctx.actor(subject or actor)
+    target = ctx.actor(person or actor)
     ctx.record(api.change_user(client, headers_for(actor), target.id, changes))
 
 
-@when(step_text("{actor:Actor} lists the accounts"))
+@when(step_text("{actor} lists the accounts"))
 def _(ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, actor: str) -> None:
     ctx.record(api.list_users(client, headers_for(actor)))
 
 
-@when(step_text("{actor:Actor} lists the accounts {size:d} at a time, skipping the first {skip:d}"))
+@when(
+    step_text(
+        "{actor} lists the accounts {number} at a time, skipping the first {number}",
+        "actor",
+        "size",
+        "skip",
+    )
+)
 def _(
     ctx: ScenarioContext,
     client: TestClient,
@@ -45,48 +53,48 @@ def _(
     ctx.record(api.list_users(client, headers_for(actor), limit=size, offset=skip))
 
 
-@when(step_text("{actor:Actor} makes {subject:Subject} {role:Role}"))
+@when(step_text("{actor} makes {person} {role}"))
 def _(
     ctx: ScenarioContext,
     client: TestClient,
     headers_for: ActorHeaders,
     actor: str,
-    subject: str | None,
+    person: str | None,
     role: Role,
 ) -> None:
-    _change(ctx, client, headers_for, actor, subject, {"role": role.value})
+    _change(ctx, client, headers_for, actor, person, {"role": role.value})
 
 
-@when(step_text("{actor:Actor} deactivates {subject:Subject}"))
+@when(step_text("{actor} deactivates {person}"))
 def _(
     ctx: ScenarioContext,
     client: TestClient,
     headers_for: ActorHeaders,
     actor: str,
-    subject: str | None,
+    person: str | None,
 ) -> None:
-    _change(ctx, client, headers_for, actor, subject, {"is_active": False})
+    _change(ctx, client, headers_for, actor, person, {"is_active": False})
 
 
-@when(step_text("{actor:Actor} reactivates {subject:Subject}"))
+@when(step_text("{actor} reactivates {person}"))
 def _(
     ctx: ScenarioContext,
     client: TestClient,
     headers_for: ActorHeaders,
     actor: str,
-    subject: str | None,
+    person: str | None,
 ) -> None:
-    _change(ctx, client, headers_for, actor, subject, {"is_active": True})
+    _change(ctx, client, headers_for, actor, person, {"is_active": True})
 
 
-@when(step_text("{actor:Actor} deactivates an account that does not exist"))
+@when(step_text("{actor} deactivates an account that does not exist"))
 def _(ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, actor: str) -> None:
     changes = {"is_active": False}
     ctx.record(api.change_user(client, headers_for(actor), api.MISSING_ID, changes))
 
 
-@then(step_text("the page lists these accounts, of {total:d} in total:"))
-def _(ctx: ScenarioContext, total: int, datatable: list[list[str]]) -> None:
+@then(step_text("the page lists these accounts, of {number} in total:"))
+def _(ctx: ScenarioContext, number: int, datatable: list[list[str]]) -> None:
     body = expect_answer(ctx.last, 200, "the accounts should be listed")
     header, *rows = datatable
     expected = [dict(zip(header, row, strict=True)) for row in rows]
@@ -95,20 +103,25 @@ def _(ctx: ScenarioContext, total: int, datatable: list[list[str]]) -> None:
         for user in body["items"]
     ]
     expect_same(shown, expected, "the accounts on this page, in order", ctx.last)
-    expect_same(body["total"], total, "the number of accounts in all", ctx.last)
+    expect_same(body["total"], number, "the number of accounts in all", ctx.last)
 
 
-@then(step_text("{actor:Actor} {able:Can} list every account"))
+@then(step_text("{actor} {can or cannot} list every account"))
 def _(
-    ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, actor: str, able: bool
+    ctx: ScenarioContext,
+    client: TestClient,
+    headers_for: ActorHeaders,
+    actor: str,
+    can_or_cannot: bool,
 ) -> None:
+    # With the token the actor holds: the one from their sign-in, before any change of role.
     response = api.list_users(client, headers_for(actor))
-    if able:
+    if can_or_cannot:
         expect_status(response, 200, f"{actor} should be able to list every account")
     else:
-        expect_status(response, 403, f"{actor} should not be able to list the accounts")
+        expect_detail(response, 403, NOT_ALLOWED, f"{actor} should not be able to list them")
 
 
-@then(step_text("{actor:Actor} is told admins cannot demote or deactivate themselves (409)"))
+@then(step_text("{actor} is told admins cannot demote or deactivate themselves"))
 def _(ctx: ScenarioContext, actor: str) -> None:
     expect_detail(ctx.last, 409, SELF_LOCKOUT, f"{actor} should be stopped from locking out")
