@@ -12,7 +12,8 @@ TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # (measured: 2.5 s of CPU per process on this 2-core machine). Machines that set it get it back.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install test test-postgres docs lint migrate serve clean stress load bench mutation
+.PHONY: install test test-postgres docs steps gherkin-lint lint migrate serve clean stress load \
+	bench mutation
 
 # The living-documentation plugin (livingdoc/, its own distribution) is installed editable beside
 # the service: its entry point loads it into every pytest run.
@@ -22,12 +23,19 @@ $(STAMP): pyproject.toml livingdoc/pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ./livingdoc -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The Gherkin lint (gplint, from the npm registry: package.json, package-lock.json, .gplintrc),
+# run by tests/unit/test_gherkin_lint.py. Needs Node.js and npm.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
 
-test: $(STAMP)
+install: $(STAMP) $(NODE_STAMP)
+
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest --cov --cov-report=term $(PYTEST_ARGS)
 
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) $(NODE_STAMP)
 	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/python -m pytest --cov --cov-report=term $(PYTEST_ARGS)
 
 # The living documentation of the acceptance suite: reports/living-docs/index.html,
@@ -38,6 +46,16 @@ DOCS_WORKERS ?= 0
 docs: $(STAMP)
 	$(BIN)/python -m pytest step_defs -n $(DOCS_WORKERS) --living-docs=reports \
 		--junitxml=reports/junit.xml $(PYTEST_ARGS)
+
+# The step catalogue: every wording the step definitions allow, with a real example from the
+# features and where it is used, generated from step_defs/ (pytest-bdd-livingdoc's
+# --step-catalogue). The living documentation has it as a section too.
+steps: $(STAMP)
+	@$(BIN)/python -m pytest --step-catalogue -qq -p no:randomly
+
+# The Gherkin lint alone (the suite runs it too): gplint with .gplintrc over features/.
+gherkin-lint: $(NODE_STAMP)
+	node_modules/.bin/gplint -c .gplintrc features/
 
 # The whole suite 20 times in random orders, then once under -n auto; prints how many runs
 # failed and their seeds (tools/scripts/stress.py). STRESS_ARGS="--runs 5" for a shorter round.
@@ -93,4 +111,5 @@ serve: migrate
 	$(BIN)/uvicorn app.main:app --host 127.0.0.1 --port 8000
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage* htmlcov reports mutants
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .coverage* htmlcov reports \
+		mutants

@@ -11,7 +11,9 @@ HERE = Path(__file__).resolve().parent
 
 # Heavyweight: nested pytest runs (pytester, subprocesses) and a browser. Marked `slow`, so
 # `pytest -m "not slow"` is the fast core: every unit of the plugin.
-SLOW_MODULES = frozenset({"test_plugin.py", "test_browser.py", "test_guards.py"})
+SLOW_MODULES = frozenset(
+    {"test_plugin.py", "test_browser.py", "test_guards.py", "test_wip.py", "test_step_catalogue.py"}
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -74,7 +74,8 @@ def measure(found: Catalogue, rounds: int) -> None:
             definition.parser.parse_arguments(text)
         parses.append((time.perf_counter() - started) / len(matched))
     print(f"{len(definitions)} step definitions, {len(texts)} distinct feature steps")
-    print(f"one lookup (every definition against one step): {statistics.median(lookups) * 1e6:.1f} us")
+    lookup = statistics.median(lookups)
+    print(f"one lookup (every definition against one step): {lookup * 1e6:.1f} us")
     print(f"one is_matching call: {statistics.median(lookups) / len(definitions) * 1e6:.2f} us")
     print(f"one parse_arguments of a matched step: {statistics.median(parses) * 1e6:.1f} us")
 

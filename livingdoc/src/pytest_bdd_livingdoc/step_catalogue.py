@@ -149,7 +149,8 @@ def render_text(steps: StepCatalogue) -> str:
         lines += ["", "Placeholders"]
         for placeholder in steps.placeholders:
             name = f"{{{placeholder.name}}}".ljust(width + 1)
-            lines.append(f"  {name} {placeholder.description}: {placeholder.accepts}")
+            choices = f": {' | '.join(placeholder.phrases)}" if placeholder.phrases else ""
+            lines.append(f"  {name} {placeholder.description}{choices}")
     if steps.pending:
         lines += ["", "Pending: steps of work in progress that no definition matches yet"]
         lines += [
