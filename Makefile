@@ -12,8 +12,8 @@ TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # (measured: 2.5 s of CPU per process on this 2-core machine). Machines that set it get it back.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install test test-postgres docs steps gherkin-lint lint migrate serve clean stress load \
-	bench mutation
+.PHONY: install test test-postgres docs docs-html-deps steps gherkin-lint lint migrate serve clean \
+	stress load bench mutation
 
 # The living-documentation plugin (livingdoc/, its own distribution) is installed editable beside
 # the service: its entry point loads it into every pytest run.
@@ -30,22 +30,40 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-install: $(STAMP) $(NODE_STAMP)
+# Cucumber's official HTML report (@cucumber/html-formatter, from the npm registry, pinned by
+# livingdoc/html-formatter/package-lock.json): `make docs` renders reports/cucumber-report.html
+# with it, and the plugin's browser test (livingdoc/tests/test_official_report.py) opens one.
+HTML_FORMATTER := livingdoc/html-formatter
+HTML_STAMP := $(HTML_FORMATTER)/node_modules/.installed
+$(HTML_STAMP): $(HTML_FORMATTER)/package.json $(HTML_FORMATTER)/package-lock.json
+	npm ci --prefix $(HTML_FORMATTER) --no-audit --no-fund --loglevel=error
+	touch $(HTML_STAMP)
 
-test: $(STAMP) $(NODE_STAMP)
+docs-html-deps: $(HTML_STAMP)
+
+install: $(STAMP) $(NODE_STAMP) $(HTML_STAMP)
+
+test: $(STAMP) $(NODE_STAMP) $(HTML_STAMP)
 	$(BIN)/python -m pytest --cov --cov-report=term $(PYTEST_ARGS)
 
-test-postgres: $(STAMP) $(NODE_STAMP)
+test-postgres: $(STAMP) $(NODE_STAMP) $(HTML_STAMP)
 	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/python -m pytest --cov --cov-report=term $(PYTEST_ARGS)
 
-# The living documentation of the acceptance suite: reports/living-docs/index.html,
-# reports/cucumber.json and reports/junit.xml. A failing scenario is shown on the page, and
-# then this target fails too. One process: on two cores, xdist workers spend on start-up what
-# they save (measured: 14.6 s CPU alone, 26.9 s with -n 2). DOCS_WORKERS=2 to run in parallel.
+# The living documentation of the acceptance suite: reports/living-docs/index.html (the page),
+# reports/cucumber.json, reports/messages.ndjson (Cucumber Messages), reports/junit.xml (cases
+# named "Feature: Scenario") and reports/cucumber-report.html (Cucumber's official report of the
+# messages). A failing scenario, an error outside the scenarios or a feature file no test binds
+# is shown on the page, and then this target fails too, after writing everything. One process:
+# on two cores, xdist workers spend on start-up what they save (measured: 14.6 s CPU alone,
+# 26.9 s with -n 2). DOCS_WORKERS=2 to run in parallel.
 DOCS_WORKERS ?= 0
-docs: $(STAMP)
-	$(BIN)/python -m pytest step_defs -n $(DOCS_WORKERS) --living-docs=reports \
-		--junitxml=reports/junit.xml $(PYTEST_ARGS)
+docs: $(STAMP) $(HTML_STAMP)
+	status=0; $(BIN)/python -m pytest step_defs -n $(DOCS_WORKERS) --living-docs=reports \
+		--junitxml=reports/junit.xml $(PYTEST_ARGS) || status=$$?; \
+	if [ -f reports/messages.ndjson ]; then \
+		node $(HTML_FORMATTER)/render.mjs reports/messages.ndjson reports/cucumber-report.html; \
+	fi; \
+	exit $$status
 
 # The step catalogue: every wording the step definitions allow, with a real example from the
 # features and where it is used, generated from step_defs/ (pytest-bdd-livingdoc's
@@ -108,8 +126,8 @@ migrate: $(STAMP)
 
 serve: migrate
 	$(BIN)/python -m app.demo
-	$(BIN)/uvicorn app.main:app --host 127.0.0.1 --port 8000
+	$(BIN)/uvicorn app.main:app --host 127.0.0.1 --port 8000 --no-server-header
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .coverage* htmlcov reports \
-		mutants
+		mutants $(HTML_FORMATTER)/node_modules

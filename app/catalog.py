@@ -5,9 +5,19 @@ import ssl
 from functools import cache
 from typing import Any
 
+import anyio
 import httpx
 
-from app.config import Settings
+from app.catalog_body import (
+    ACCEPT_ENCODING,
+    BodyTooLarge,
+    BodyUnreadable,
+    DocumentInvalid,
+    DocumentTooDeep,
+    parse_document,
+    read_body,
+)
+from app.config import CATALOG_MAX_BODY_BYTES, Settings
 from app.errors import AppError
 
 logger = logging.getLogger(__name__)
@@ -32,6 +42,14 @@ class CatalogInvalidResponse(CatalogError):
     detail = "External service returned an invalid response"
 
 
+class CatalogResponseTooLarge(CatalogInvalidResponse):
+    detail = "External service response too large"
+
+
+class CatalogResponseTooDeep(CatalogInvalidResponse):
+    detail = "External service response nested too deeply"
+
+
 class CatalogTimeout(CatalogError):
     status_code = 504
     detail = "External service timed out"
@@ -53,28 +71,55 @@ def _tls_context() -> ssl.SSLContext:
 def make_http_client(settings: Settings) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         base_url=settings.catalog_base_url,
+        # Bounds each connect and read; CatalogClient bounds the whole call with the same number.
         timeout=settings.catalog_timeout_seconds,
         verify=_tls_context(),
+        # Only what catalog_body can decode within its bounds (httpx would add br and zstd).
+        headers={"Accept-Encoding": ACCEPT_ENCODING},
     )
 
 
 class CatalogClient:
-    """Fetches items from `{base_url}/data/{item_id}`; one retry when the connection fails."""
+    """Fetches items from `{base_url}/data/{item_id}`; one retry when the connection fails.
+
+    The whole call, retry and body included, has one deadline: the HTTP client's timeout
+    (CATALOG_TIMEOUT_SECONDS). httpx applies that timeout to each read, so a catalog sending a
+    byte at a time could otherwise hold a call open indefinitely.
+    """
 
     attempts = 2
 
-    def __init__(self, http: httpx.AsyncClient, *, retry_after_seconds: int = 5) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        retry_after_seconds: int = 5,
+        max_body_bytes: int = CATALOG_MAX_BODY_BYTES,
+    ) -> None:
         self.http = http
         self.retry_after_seconds = retry_after_seconds
+        self.max_body_bytes = max_body_bytes
+        self.deadline_seconds = http.timeout.read
 
     async def fetch_item(self, item_id: str) -> dict[str, Any]:
-        response = await self._get(f"/data/{item_id}")
-        return interpret_response(item_id, response)
+        try:
+            with anyio.fail_after(self.deadline_seconds):
+                status, body = await self._get(item_id)
+        except TimeoutError as exc:
+            logger.warning(
+                "catalog gave no whole answer within %ss for %s", self.deadline_seconds, item_id
+            )
+            raise CatalogTimeout() from exc
+        return interpret_response(item_id, status, body)
 
-    async def _get(self, path: str) -> httpx.Response:
+    async def _get(self, item_id: str) -> tuple[int, bytes]:
+        path = f"/data/{item_id}"
         for attempt in range(1, self.attempts + 1):
             try:
-                return await self.http.get(path)
+                async with self.http.stream("GET", path) as response:
+                    if response.status_code != 200:
+                        return response.status_code, b""
+                    return 200, await self._read(item_id, response)
             except httpx.TimeoutException as exc:
                 logger.warning("catalog timed out on %s: %r", path, exc)
                 raise CatalogTimeout() from exc
@@ -86,18 +131,31 @@ class CatalogClient:
             headers={"Retry-After": str(self.retry_after_seconds)}
         ) from last_error
 
+    async def _read(self, item_id: str, response: httpx.Response) -> bytes:
+        try:
+            return await read_body(response, self.max_body_bytes)
+        except BodyTooLarge as exc:
+            logger.warning("catalog sent too large a body for %s: %s", item_id, exc)
+            raise CatalogResponseTooLarge() from exc
+        except BodyUnreadable as exc:
+            logger.warning("catalog sent an unreadable body for %s: %s", item_id, exc)
+            raise CatalogInvalidResponse() from exc
 
-def interpret_response(item_id: str, response: httpx.Response) -> dict[str, Any]:
+
+def interpret_response(item_id: str, status: int, body: bytes) -> dict[str, Any]:
     """Map the catalog's answer to its data, or to the failure we report."""
-    if response.status_code == 404:
+    if status == 404:
         logger.info("catalog has no item %s", item_id)
         raise CatalogItemNotFound()
-    if response.status_code != 200:
-        logger.warning("catalog answered %d for %s", response.status_code, item_id)
+    if status != 200:
+        logger.warning("catalog answered %d for %s", status, item_id)
         raise CatalogBadStatus()
     try:
-        data = response.json()
-    except ValueError as exc:
+        data = parse_document(body)
+    except DocumentTooDeep as exc:
+        logger.warning("catalog sent JSON nested too deeply for %s: %s", item_id, exc)
+        raise CatalogResponseTooDeep() from exc
+    except DocumentInvalid as exc:
         logger.warning("catalog sent a body that is not JSON for %s", item_id)
         raise CatalogInvalidResponse() from exc
     if not isinstance(data, dict):

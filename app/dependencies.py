@@ -1,5 +1,6 @@
 """FastAPI dependencies: settings, hasher, catalog, the calling user and role checks."""
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -31,9 +32,21 @@ async def get_hasher(request: Request) -> PasswordHasher:
     return hasher
 
 
-async def get_catalog(request: Request) -> CatalogClient:
-    catalog: CatalogClient = request.app.state.catalog
-    return catalog
+async def get_catalog(request: Request) -> AsyncIterator[CatalogClient]:
+    """The app's pooled catalog client, made by its lifespan.
+
+    An app served without its lifespan (`TestClient(app)` never entered with `with`, httpx's
+    ASGITransport: FastAPI's documented ways of testing) has none: this request then opens a
+    client of its own and closes it after. A shared one made here could not serve the next
+    request: such a TestClient runs each request on a new event loop, and pooled connections
+    belong to the loop that opened them.
+    """
+    catalog: CatalogClient | None = getattr(request.app.state, "catalog", None)
+    if catalog is not None:
+        yield catalog
+        return
+    async with request.app.state.open_catalog() as own_catalog:
+        yield own_catalog
 
 
 async def get_login_throttle(request: Request) -> LoginThrottle:
@@ -53,11 +66,12 @@ def resolve_token_user(db: Session, token: str | None, settings: Settings) -> Us
     if not token:
         raise AuthenticationError("Not authenticated")
     try:
-        user_id = decode_access_token(token, settings)
+        claims = decode_access_token(token, settings)
     except InvalidTokenError as exc:
         raise AuthenticationError() from exc
-    user = db.get(User, user_id)
-    if user is None or not user.is_active:
+    user = db.get(User, claims.user_id)
+    # An older version: issued before the account was deactivated, whatever it is now.
+    if user is None or not user.is_active or claims.version != user.token_version:
         raise AuthenticationError()
     return user
 
@@ -69,6 +83,21 @@ def get_current_user(
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def get_current_user_releasing_db(
+    db: DbSession, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> User:
+    """The caller, for routes that go on to wait on something slow (the catalog). The session
+    is closed once the caller is known, so no pooled connection is held while they wait: held,
+    a slow catalog would starve every other request of the pool."""
+    try:
+        return resolve_token_user(db, token, settings)
+    finally:
+        db.close()
+
+
+CurrentUserReleasingDb = Annotated[User, Depends(get_current_user_releasing_db)]
 
 
 async def require_admin(user: CurrentUser) -> User:

@@ -44,3 +44,17 @@ class TooManyRequestsError(AppError):
 
     def __init__(self, detail: str | None = None, *, retry_after_seconds: int) -> None:
         super().__init__(detail, headers={"Retry-After": str(retry_after_seconds)})
+
+
+# How long a client is asked to wait when the database cannot serve (every 503 it causes).
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+class DatabaseNotReady(AppError):
+    """The database cannot serve requests: unreachable, not migrated, or not readable."""
+
+    status_code = 503
+    detail = "Database unavailable"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)})

@@ -10,10 +10,12 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import Match
+
+from app.errors import DATABASE_RETRY_AFTER_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +23,6 @@ UNSUPPORTED_MEDIA_TYPE = "The request body must be JSON, sent with Content-Type:
 NESTED_TOO_DEEPLY = "The JSON body is nested too deeply"
 NOT_UTF8 = "The request body is not valid UTF-8"
 DATABASE_UNAVAILABLE = "Database unavailable, try again later"
-DATABASE_RETRY_AFTER_SECONDS = 5
 
 # What a client needs to fix its request. The submitted value ("input") is left out: echoing a
 # body back would repeat its password in the answer, and in every log that records answers.
@@ -103,9 +104,15 @@ def allowed_methods(request: Request) -> list[str]:
     ]
 
 
-async def database_error_handler(_request: Request, exc: OperationalError) -> JSONResponse:
-    # The request's session is closed (and its transaction rolled back) by get_db on the way out.
-    logger.error("database unavailable: %r", exc.orig)
+async def database_error_handler(_request: Request, exc: SQLAlchemyError) -> JSONResponse:
+    """The database failed, refused or did not answer in time: try again later, never a 500.
+
+    Registered for whatever the driver reports (unreachable, timed out, locked, a file that is
+    not a database, a table missing or not readable: DBAPIError and its subclasses) and for the
+    pool's timeout (every connection busy). The request's session is closed, and its
+    transaction rolled back, by get_db on the way out.
+    """
+    logger.error("database unavailable: %r", getattr(exc, "orig", None) or exc)
     return JSONResponse(
         {"detail": DATABASE_UNAVAILABLE},
         status_code=503,

@@ -14,12 +14,19 @@ from sqlalchemy import (
     MetaData,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 CENT = Decimal("0.01")
+
+# Names (an item's, a user's full name) are at most this many characters as sent, and stored in
+# NFC, which makes a string at most three times longer (Unicode's bound, UAX #15; met by e.g.
+# "\ufb2c"): the columns hold that, so no name the schema allows fails to fit.
+NAME_MAX_LENGTH = 100
+NAME_COLUMN_LENGTH = 3 * NAME_MAX_LENGTH
 
 
 class Role(StrEnum):
@@ -90,6 +97,11 @@ NAMING_CONVENTION = {
 }
 
 
+# The alembic revision that builds exactly these tables: /health refuses a database at any
+# other (tests/integration/test_database_faults.py checks it is the migrations' head).
+SCHEMA_REVISION = "0003"
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -100,7 +112,7 @@ class User(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     username: Mapped[str] = mapped_column(String(32), unique=True)
-    full_name: Mapped[str | None] = mapped_column(String(100))
+    full_name: Mapped[str | None] = mapped_column(String(NAME_COLUMN_LENGTH))
     hashed_password: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(
         Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
@@ -108,6 +120,9 @@ class User(Base):
     )
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Tokens carry the version current when they were issued; deactivating the account moves it
+    # on, so no token issued before works again, even once the account is reactivated.
+    token_version: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
     items: Mapped[list["Item"]] = relationship(
         back_populates="owner", cascade="all, delete-orphan", passive_deletes=True
@@ -126,7 +141,7 @@ class Item(Base):
     owner_id: Mapped[int] = mapped_column(
         Id, ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    name: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(NAME_COLUMN_LENGTH))
     description: Mapped[str | None] = mapped_column(String(1000))
     price: Mapped[Decimal] = mapped_column(Money())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -22,11 +22,11 @@ from pydantic import (
     field_validator,
 )
 
-from app.models import CENT, Role
+from app.models import CENT, NAME_MAX_LENGTH, Role
 from app.prices import MAX_PRICE, PRICE_JSON_SCHEMA, check_price_notation
 from app.text import (
     EMAIL_NOT_AT_SPECIAL_USE_DOMAIN,
-    NO_CONTROL_CHARACTERS,
+    NAME,
     NO_CONTROL_CHARACTERS_BUT_LINE_BREAKS,
     to_nfc,
 )
@@ -36,13 +36,14 @@ Username = Annotated[str, StringConstraints(pattern=USERNAME_PATTERN)]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=128)]
 _Name = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=100, pattern=NO_CONTROL_CHARACTERS
-    ),
+    # The limits apply to the name as sent, as the schema publishes them: a 101st character is
+    # refused even when it is a space that stripping would drop, and a name of spaces only is
+    # refused by the pattern, which the schema states, not by a length after stripping.
+    StringConstraints(min_length=1, max_length=NAME_MAX_LENGTH, pattern=NAME),
+    AfterValidator(str.strip),
+    # NFC can lengthen a name ("\ufb2c" becomes three code points): the columns hold three
+    # times the limit (app/models.py), so a name the schema allows is never refused after this.
     AfterValidator(to_nfc),
-    # Again after NFC, which can lengthen a string ("\u0958" becomes two code points): the
-    # column is VARCHAR(100), and PostgreSQL refuses what SQLite would silently store.
-    StringConstraints(max_length=100),
 ]
 FullName = _Name
 ItemName = _Name
@@ -163,3 +164,7 @@ class Page(BaseModel, Generic[T]):
 class ExternalItem(BaseModel):
     item_id: str
     external_data: dict[str, object]
+
+
+class Health(BaseModel):
+    status: str

@@ -13,6 +13,9 @@ from app.config import Settings
 ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ("sub", "iat", "exp")
 MAX_USER_ID = 2**63 - 1
+VERSION_CLAIM = "ver"
+# The column is a 32-bit INTEGER; a larger number can match no account.
+MAX_TOKEN_VERSION = 2**31 - 1
 
 
 class PasswordHasher:
@@ -60,11 +63,20 @@ class IssuedToken:
 
 
 def create_access_token(
-    user_id: int, settings: Settings, *, now: datetime | None = None
+    user_id: int, settings: Settings, *, version: int = 0, now: datetime | None = None
 ) -> IssuedToken:
+    """A token for `user_id`, issued at `version` of the account's tokens (models.User)."""
     issued_at = now or datetime.now(UTC)
     lifetime = timedelta(minutes=settings.access_token_expire_minutes)
-    claims = {"sub": str(user_id), "iat": issued_at, "exp": issued_at + lifetime}
+    claims: dict[str, object] = {
+        "sub": str(user_id),
+        "iat": issued_at,
+        "exp": issued_at + lifetime,
+    }
+    if version:
+        # Left out at 0, the version of every account never deactivated, which tokens issued
+        # before versions existed stand for too.
+        claims[VERSION_CLAIM] = version
     token = jwt.encode(
         claims,
         settings.secret_key.get_secret_value(),
@@ -78,8 +90,14 @@ class InvalidTokenError(Exception):
     """The token is malformed, forged, expired or lacks a required claim."""
 
 
-def decode_access_token(token: str, settings: Settings) -> int:
-    """Return the user id the token was issued for, or raise InvalidTokenError."""
+@dataclass(frozen=True, slots=True)
+class AccessClaims:
+    user_id: int
+    version: int
+
+
+def decode_access_token(token: str, settings: Settings) -> AccessClaims:
+    """Return whom and at which version the token was issued for, or raise InvalidTokenError."""
     try:
         claims = jwt.decode(
             token,
@@ -96,4 +114,8 @@ def decode_access_token(token: str, settings: Settings) -> int:
     # Beyond a 64-bit key the database driver raises instead of finding no row.
     if user_id > MAX_USER_ID:
         raise InvalidTokenError("subject is not a user id")
-    return user_id
+    version = claims.get(VERSION_CLAIM, 0)
+    # bool is an int to Python, not a version.
+    if type(version) is not int or not 0 <= version <= MAX_TOKEN_VERSION:
+        raise InvalidTokenError("version is not a whole number")
+    return AccessClaims(user_id=user_id, version=version)

@@ -12,6 +12,16 @@ import email_validator
 
 # The patterns are published in the OpenAPI schema too, so clients and fuzzers see the rule.
 NO_CONTROL_CHARACTERS = r"^[^\x00-\x1f\x7f-\x9f]*$"
+# The spaces a name may start or end with, and loses there: Unicode's White_Space characters
+# that are not control characters (Python's str.strip and pydantic's agree on these).
+_SPACES = r"\x20\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# A name: no control characters, and at least one character that is not a space. Checked on
+# the name as sent, as the schema publishes it; surrounding spaces are then stripped.
+NAME = (
+    r"^[^\x00-\x1f\x7f-\x9f]*"
+    rf"[^\x00-\x1f\x7f-\x9f{_SPACES}]"
+    r"[^\x00-\x1f\x7f-\x9f]*$"
+)
 # Descriptions may hold tabs and line breaks.
 NO_CONTROL_CHARACTERS_BUT_LINE_BREAKS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 

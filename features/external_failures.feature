@@ -103,6 +103,7 @@ Feature: Looking up items in the supplier's catalog
         | behaviour                               | answer                                               |
         | answers too slowly                      | the catalog took too long                            |
         | stalls halfway through its answer       | the catalog took too long                            |
+        | trickles its answer out byte by byte    | the catalog took too long                            |
         | drops the connection                    | the catalog is unavailable and to retry in 5 seconds |
         | is not running                          | the catalog is unavailable and to retry in 5 seconds |
         | fails with an internal error            | the catalog is failing                               |

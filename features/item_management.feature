@@ -208,7 +208,7 @@ Feature: Browsing and managing items
     Background:
       Given Olivia is an admin
       And Alice already offers a "Desk lamp" for 24.99
-      And Olivia has since deactivated Alice
+      And Olivia has deactivated Alice
 
     Scenario: Bob still finds the item of a member whose account was deactivated
       When Bob looks at the "Desk lamp"

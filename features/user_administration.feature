@@ -77,6 +77,16 @@ Feature: Administering accounts
       When Olivia makes Carol a member
       Then Carol can no longer list every account
 
+  Rule: Deactivating an account ends the sign-ins it had, for good
+
+    Scenario: Alice, reactivated, must sign in again
+      Given Alice has signed in
+      And Olivia has deactivated Alice
+      And Olivia has since reactivated Alice
+      When Alice looks herself up
+      Then Alice's earlier sign-in is refused
+      And Alice can sign in as "alice"
+
   Rule: An admin cannot lock themselves out
 
     Scenario: Olivia cannot make herself a member
@@ -98,6 +108,17 @@ Feature: Administering accounts
         | change                 |
         | makes herself an admin |
         | reactivates herself    |
+
+  Rule: At least one active admin always remains
+
+    Scenario: Two admins who demote each other leave one of them an admin
+      Whoever changes the other first wins; the other is no longer an admin by the time their
+      own change is decided, so it is refused. This holds when both act at the same moment too.
+      Given Carol is an admin
+      When Olivia makes Carol a member
+      And Carol makes Olivia a member
+      Then Olivia can list every account
+      And Carol cannot list every account
 
   Rule: Members cannot administer accounts, not even their own
 

@@ -30,6 +30,15 @@ echo "== fresh virtualenv ($("$python" --version)), pip install ./livingdoc[test
 "$work/venv/bin/python" -m pip install --quiet "$work/livingdoc[test]"
 "$work/venv/bin/python" -m pip list --format=freeze | grep -i -E '^(pytest|pytest-bdd|pytest-bdd-livingdoc)=='
 
+# Cucumber's official HTML report (tests/test_official_report.py) needs @cucumber/html-formatter
+# from the npm registry: installed here where npm is, else that one test skips and says so.
+if command -v npm >/dev/null 2>&1; then
+    echo "== npm ci: @cucumber/html-formatter for the official report's test =="
+    npm ci --prefix "$work/livingdoc/html-formatter" --no-audit --no-fund --loglevel=error
+else
+    echo "== no npm: tests/test_official_report.py will skip (install nodejs and npm to run it) =="
+fi
+
 echo "== the plugin's tests, from the copy, with the installed package =="
 cd "$work/livingdoc"
 env -u PYTHONPATH -u PYTHONDONTWRITEBYTECODE -u PYTEST_ADDOPTS -u PYTEST_PLUGINS \

@@ -121,6 +121,19 @@ def _(ctx: ScenarioContext, client: TestClient, actor: str) -> None:
     sign_in(ctx, client, actor)
 
 
+@given(step_text("{actor} has deactivated {person}"))
+def _(
+    ctx: ScenarioContext,
+    client: TestClient,
+    headers_for: ActorHeaders,
+    actor: str,
+    person: str | None,
+) -> None:
+    target = ctx.actor(person or actor)
+    response = api.change_user(client, headers_for(actor), target.id, {"is_active": False})
+    expect_status(response, 200, f"{actor} should have deactivated {person or actor}")
+
+
 # --- When ------------------------------------------------------------------------------------
 
 

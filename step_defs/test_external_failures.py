@@ -88,6 +88,7 @@ def _(ctx: ScenarioContext) -> None:
 SERVER_MODES = {
     CatalogServerBehaviour.SLOW: Mode.SLOW,
     CatalogServerBehaviour.HANGS_MID_BODY: Mode.HANG_MID_BODY,
+    CatalogServerBehaviour.TRICKLES: Mode.DRIP,
     CatalogServerBehaviour.RESETS: Mode.RESET,
     CatalogServerBehaviour.NOT_RUNNING: Mode.CLOSED_PORT,
     CatalogServerBehaviour.INTERNAL_ERROR: Mode.SERVER_ERROR,

@@ -39,19 +39,6 @@ def _(ctx: ScenarioContext, db_session: Session, faker: Faker, actor: str, numbe
         ItemFactory(owner=owner, name=f"{faker.word().capitalize()} crate {index + 1}")
 
 
-@given(step_text("{actor} has since deactivated {person}"))
-def _(
-    ctx: ScenarioContext,
-    client: TestClient,
-    headers_for: ActorHeaders,
-    actor: str,
-    person: str | None,
-) -> None:
-    target = ctx.actor(person or actor)
-    response = api.change_user(client, headers_for(actor), target.id, {"is_active": False})
-    expect_status(response, 200, f"{actor} should have deactivated {person or actor}")
-
-
 @when(step_text("{actor} browses the items"))
 def _(ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, actor: str) -> None:
     ctx.record(api.list_items(client, headers_for(actor)))

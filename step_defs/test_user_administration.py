@@ -1,7 +1,7 @@
 """features/user_administration.feature: listing accounts, granting and withdrawing rights."""
 
 from fastapi.testclient import TestClient
-from pytest_bdd import scenarios, then, when
+from pytest_bdd import given, scenarios, then, when
 
 from app.models import Role
 from step_defs.conftest import NOT_ALLOWED
@@ -27,6 +27,19 @@ def _change(
 ) -> None:
     target = ctx.actor(person or actor)
     ctx.record(api.change_user(client, headers_for(actor), target.id, changes))
+
+
+@given(step_text("{actor} has since reactivated {person}"))
+def _(
+    ctx: ScenarioContext,
+    client: TestClient,
+    headers_for: ActorHeaders,
+    actor: str,
+    person: str | None,
+) -> None:
+    target = ctx.actor(person or actor)
+    response = api.change_user(client, headers_for(actor), target.id, {"is_active": True})
+    expect_status(response, 200, f"{actor} should have reactivated {person or actor}")
 
 
 @when(step_text("{actor} lists the accounts"))
@@ -125,3 +138,14 @@ def _(
 @then(step_text("{actor} is told admins cannot demote or deactivate themselves"))
 def _(ctx: ScenarioContext, actor: str) -> None:
     expect_detail(ctx.last, 409, SELF_LOCKOUT, f"{actor} should be stopped from locking out")
+
+
+@then(step_text("{actor}'s earlier sign-in is refused"))
+def _(ctx: ScenarioContext, actor: str) -> None:
+    expect_status(ctx.last, 401, f"{actor}'s token from before the deactivation should not work")
+    expect_same(
+        ctx.last.headers.get("WWW-Authenticate"),
+        "Bearer",
+        "a request to sign in again should say how",
+        ctx.last,
+    )

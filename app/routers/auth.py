@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.dependencies import DbSession, HasherDep, LoginThrottleDep, SettingsDep
@@ -19,7 +19,11 @@ def login(
     hasher: HasherDep,
     settings: SettingsDep,
     throttle: LoginThrottleDep,
+    response: Response,
 ) -> Token:
     user = log_in(db, form.username, form.password, hasher, throttle)
-    issued = create_access_token(user.id, settings)
+    issued = create_access_token(user.id, settings, version=user.token_version)
+    # A token is a credential: no cache on the way may keep it (RFC 6749, section 5.1).
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
     return Token(access_token=issued.access_token, expires_in=issued.expires_in)

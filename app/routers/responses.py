@@ -30,7 +30,11 @@ _DESCRIPTIONS: dict[int, tuple[str, dict[str, Any]]] = {
     413: ("The request body is larger than the service accepts", {}),
     415: ("The request body is not JSON", {}),
     429: ("Too many failed logins for this username", _RETRY_AFTER),
-    502: ("The external catalog failed or answered nonsense", {}),
+    502: (
+        "The external catalog failed, or its answer was unusable: not a JSON object, not"
+        " standard JSON, larger than the service accepts, or nested too deeply",
+        {},
+    ),
     503: ("A service this one depends on is unavailable", _RETRY_AFTER),
     504: ("The external catalog did not answer in time", {}),
 }

@@ -4,7 +4,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.errors import ConflictError, NotFoundError, PermissionDeniedError
+from app.database import Violation, violation_of
+from app.errors import AuthenticationError, ConflictError, NotFoundError, PermissionDeniedError
 from app.models import Item, User
 from app.schemas import ItemCreate, ItemUpdate
 from app.services.pagination import PageResult, paginate
@@ -40,13 +41,27 @@ def get_item(db: Session, item_id: int) -> Item:
     return item
 
 
+def _get_item_to_change(db: Session, item_id: int) -> Item:
+    """The item, locked until the transaction ends (SELECT ... FOR UPDATE on PostgreSQL).
+
+    Two requests changing or removing one item then take turns: the later one reads the row
+    as the earlier left it, so a removal that won makes it find nothing (404), where an
+    unlocked read let it write to a row already gone (StaleDataError, a 500). SQLite has no
+    row locks; there writing requests already take turns at BEGIN (app/database.py).
+    """
+    item = db.get(Item, item_id, with_for_update=True)
+    if item is None:
+        raise NotFoundError("Item not found")
+    return item
+
+
 def ensure_can_modify(item: Item, user: User) -> None:
     if item.owner_id != user.id and not user.is_admin:
         raise PermissionDeniedError()
 
 
 def update_item(db: Session, item_id: int, changes: ItemUpdate, user: User) -> Item:
-    item = get_item(db, item_id)
+    item = _get_item_to_change(db, item_id)
     ensure_can_modify(item, user)
     fields = changes.model_dump(exclude_unset=True)
     if "name" in fields and fields["name"] != item.name:
@@ -58,7 +73,7 @@ def update_item(db: Session, item_id: int, changes: ItemUpdate, user: User) -> I
 
 
 def delete_item(db: Session, item_id: int, user: User) -> None:
-    item = get_item(db, item_id)
+    item = _get_item_to_change(db, item_id)
     ensure_can_modify(item, user)
     db.delete(item)
     db.commit()
@@ -74,6 +89,12 @@ def _commit_or_conflict(db: Session) -> None:
     try:
         db.commit()
     except IntegrityError as exc:
-        # The unique constraint is the real guard; the check above only gives a faster answer.
         db.rollback()
-        raise ConflictError(DUPLICATE_NAME) from exc
+        violation = violation_of(exc)
+        if violation is Violation.UNIQUE:
+            # The unique constraint is the real guard; the check above only gives a faster answer.
+            raise ConflictError(DUPLICATE_NAME) from exc
+        if violation is Violation.FOREIGN_KEY:
+            # The owner's account was deleted while this request ran: its token stands for no one.
+            raise AuthenticationError() from exc
+        raise

@@ -16,13 +16,17 @@ THROTTLE_KEY_LENGTH = 64
 def log_in(
     db: Session, username: str, password: str, hasher: PasswordHasher, throttle: LoginThrottle
 ) -> User:
-    """The user these credentials belong to; refused without a check while the name is blocked."""
-    key = username[:THROTTLE_KEY_LENGTH]
-    throttle.check(key)
+    """The user these credentials belong to. The attempt takes its place in the throttle before
+    the password is checked, so a burst cannot get more checks than the limit."""
+    reservation = throttle.reserve(username[:THROTTLE_KEY_LENGTH])
     try:
         user = authenticate(db, username, password, hasher)
     except AuthenticationError:
-        throttle.record_failure(key)
+        throttle.record_failure(reservation)
         raise
-    throttle.record_success(key)
+    except BaseException:
+        # Nothing was decided (the database failed, the request was cancelled): no failure.
+        throttle.release(reservation)
+        raise
+    throttle.record_success(reservation)
     return user

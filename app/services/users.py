@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.errors import AuthenticationError, ConflictError, NotFoundError
+from app.errors import AuthenticationError, ConflictError, NotFoundError, PermissionDeniedError
 from app.models import Role, User
 from app.schemas import USERNAME_PATTERN, UserAdminUpdate, UserCreate
 from app.security import PasswordHasher
@@ -84,18 +84,47 @@ def get_visible_user(db: Session, user_id: int, viewer: User) -> User:
     return user
 
 
+def _lock_admin_and_target(db: Session, admin: User, user_id: int) -> User:
+    """Lock the acting admin's account and the changed one, read both afresh, recheck the admin.
+
+    The admin's role was read, unlocked, when the token was resolved. Two admins demoting each
+    other at once both passed that check and left no admin at all. Locked in id order (so the
+    pair cannot deadlock) and re-read, the later request sees the earlier one's change: an admin
+    who was just demoted is refused (403), one just deactivated is signed out (401). On SQLite
+    writing requests already take turns at BEGIN (app/database.py); FOR UPDATE is not emitted.
+    """
+    query = (
+        select(User)
+        .where(User.id.in_({admin.id, user_id}))
+        .order_by(User.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    locked = {user.id: user for user in db.scalars(query)}
+    if admin.id not in locked or not admin.is_active:
+        raise AuthenticationError()
+    if not admin.is_admin:
+        raise PermissionDeniedError()
+    if user_id not in locked:
+        raise NotFoundError("User not found")
+    return locked[user_id]
+
+
 def list_users(db: Session, *, limit: int, offset: int) -> PageResult[User]:
     return paginate(db, select(User).order_by(User.id), limit=limit, offset=offset)
 
 
 def update_user_as_admin(db: Session, user_id: int, changes: UserAdminUpdate, admin: User) -> User:
-    user = get_user(db, user_id)
+    user = _lock_admin_and_target(db, admin, user_id)
     if user.id == admin.id:
         demoting = changes.role is not None and changes.role is not Role.ADMIN
         if demoting or changes.is_active is False:
             raise ConflictError("Admins cannot demote or deactivate themselves")
     if changes.role is not None:
         user.role = changes.role
+    if changes.is_active is False and user.is_active:
+        # Every token issued so far stops working, now and after any reactivation.
+        user.token_version += 1
     if changes.is_active is not None:
         user.is_active = changes.is_active
     db.commit()

@@ -12,7 +12,17 @@ HERE = Path(__file__).resolve().parent
 # Heavyweight: nested pytest runs (pytester, subprocesses) and a browser. Marked `slow`, so
 # `pytest -m "not slow"` is the fast core: every unit of the plugin.
 SLOW_MODULES = frozenset(
-    {"test_plugin.py", "test_browser.py", "test_guards.py", "test_wip.py", "test_step_catalogue.py"}
+    {
+        "test_plugin.py",
+        "test_browser.py",
+        "test_guards.py",
+        "test_cck.py",
+        "test_truth.py",
+        "test_summary.py",
+        "test_official_report.py",
+        "test_wip.py",
+        "test_step_catalogue.py",
+    }
 )
 
 

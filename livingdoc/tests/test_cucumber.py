@@ -1,5 +1,6 @@
 """Cucumber JSON from a merged document: what Jenkins, GitLab and Xray read."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -89,18 +90,30 @@ def test_an_outline_row_is_one_element_on_its_row_line(cucumber: list[dict]) -> 
     assert cup["steps"][2]["result"] == {"status": "failed", "duration": 0}
 
 
-def test_failures_outside_steps_are_failed_hooks(cucumber: list[dict]) -> None:
+def test_failures_outside_steps_are_failed_hidden_hook_steps(cucumber: list[dict]) -> None:
     owning = elements(cucumber)["Owning what was never bought"]
-    assert owning["after"] == [
-        {
-            "match": {"location": "pytest teardown"},
-            "result": {"status": "failed", "duration": 0, "error_message": "RuntimeError: leaked"},
-        }
-    ]
-    assert "before" not in owning
+    assert owning["steps"][-1] == {
+        "hidden": True,
+        "keyword": "After",
+        "match": {"location": "pytest teardown"},
+        "result": {"status": "failed", "duration": 0, "error_message": "RuntimeError: leaked"},
+    }
+    assert not any(step.get("keyword") == "Before" for step in owning["steps"])
     chair = elements(cucumber)["Fetching a chair from the stockroom"]
-    assert chair["before"][0]["result"]["error_message"] == "no db"
-    assert [s["result"]["status"] for s in chair["steps"]] == ["skipped", "skipped"]
+    before, *steps = chair["steps"]
+    assert (before["keyword"], before["result"]["error_message"]) == ("Before", "no db")
+    assert [s["result"]["status"] for s in steps] == ["skipped", "skipped"]
+    assert [s.get("isBackground", False) for s in steps] == [True, False]
+
+
+def test_the_json_is_valid_against_the_strict_cucumber_js_schema(cucumber: list[dict]) -> None:
+    """cucumber-js's own schema (schemas/README.md says where it comes from): no extra key
+    anywhere, tags with their lines, data tables and doc strings as step arguments."""
+    jsonschema = pytest.importorskip("jsonschema", reason="the test extra installs jsonschema")
+    schema = json.loads((Path(__file__).parent / "schemas" / "cucumber-js.json").read_text())
+    jsonschema.validate(cucumber, schema)
+    with pytest.raises(jsonschema.ValidationError):  # the check can fail: a stray key fails it
+        jsonschema.validate([{**cucumber[0], "stray": 1}], schema)
 
 
 def test_docstrings_and_tables_are_written(tmp_path: Path) -> None:
@@ -115,5 +128,5 @@ def test_docstrings_and_tables_are_written(tmp_path: Path) -> None:
     result = Run("t.feature", 2, None, "t", Status.PASSED, [StepResult(Status.PASSED)] * 2)
     [written] = to_cucumber(merge([feature], [result], meta, tmp_path))
     table_step, text_step = written["elements"][0]["steps"]
-    assert table_step["rows"] == [{"cells": ["a", "b"]}]
-    assert text_step["doc_string"] == {"value": "hi", "content_type": "", "line": 6}
+    assert table_step["arguments"] == [{"rows": [{"cells": ["a", "b"]}]}]
+    assert text_step["arguments"] == [{"content": "hi", "line": 6}]

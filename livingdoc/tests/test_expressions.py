@@ -5,7 +5,7 @@ from enum import Enum
 
 import pytest
 
-from pytest_bdd_livingdoc.expressions import Expression, Vocabulary, argument_name
+from pytest_bdd_livingdoc.expressions import CucumberExpression, Vocabulary, argument_name
 
 
 class Colour(Enum):
@@ -64,15 +64,15 @@ def test_quoted_text_may_be_empty(words: Vocabulary) -> None:
     assert expression.parse_arguments('Alice names it ""') == {"actor": "Alice", "item_name": ""}
 
 
-def test_a_type_used_twice_needs_names_in_order(words: Vocabulary) -> None:
-    with pytest.raises(ValueError, match=r"would pass actor twice: name its arguments in order"):
-        words.expression("{actor} looks up {actor}")
+def test_a_type_used_twice_is_numbered_or_named_in_order(words: Vocabulary) -> None:
+    numbered = words.expression("{actor} looks up {actor}")
+    assert numbered.parse_arguments("Olivia looks up Bob") == {"actor": "Olivia", "actor_2": "Bob"}
     expression = words.expression("{actor} looks up {actor}", "viewer", "subject")
     assert expression.parse_arguments("Olivia looks up Bob") == {
         "viewer": "Olivia",
         "subject": "Bob",
     }
-    with pytest.raises(ValueError, match=r"has 2 parameter\(s\), but 1 name\(s\)"):
+    with pytest.raises(ValueError, match=r"has 2 parameter\(s\), but 1 name\(s\) were given"):
         words.expression("{actor} looks up {actor}", "viewer")
 
 
@@ -92,8 +92,9 @@ def test_the_catalogue_learns_each_placeholder(words: Vocabulary) -> None:
     assert [placeholder.name for placeholder in used] == ["actor", "item name", "price"]
     assert words.placeholders["role"].accepts == "a member | an admin"
     assert words.placeholders["actor"].accepts == "/[A-Z][a-z]+/"
-    assert isinstance(expression, Expression)
-    assert repr(expression) == "Expression('{actor} offers a/an {item name} for {price}')"
+    assert isinstance(expression, CucumberExpression)
+    assert expression.vocabulary is words
+    assert repr(expression) == "CucumberExpression('{actor} offers a/an {item name} for {price}')"
 
 
 def test_argument_names_are_python_names() -> None:

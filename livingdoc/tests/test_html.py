@@ -101,6 +101,7 @@ def test_summary_totals_date_commit_and_tag_filters(page: str) -> None:
     assert totals == {
         "failed": "1",
         "undefined": "0",
+        "pending": "0",
         "passed": "1",
         "skipped": "0",
         "not run": "9",

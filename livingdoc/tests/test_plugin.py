@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from pytest_bdd_livingdoc.cucumber import ERRORS_FEATURE
 from shop_project import (
     EXPECTED_STATUSES,
     SHOP_OUTCOME,
@@ -43,6 +44,11 @@ def outputs(root: Path) -> tuple[str, list[dict[str, Any]]]:
     page = (root / "reports" / "living-docs" / "index.html").read_text(encoding="utf-8")
     cucumber = json.loads((root / "reports" / "cucumber.json").read_text(encoding="utf-8"))
     return page, cucumber
+
+
+def scenarios(cucumber: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The features of the Cucumber JSON, without the one that reports errors outside them."""
+    return [f for f in cucumber if f["name"] != ERRORS_FEATURE]
 
 
 def cucumber_status(element: dict[str, Any]) -> str:
@@ -94,7 +100,7 @@ def test_every_case_is_recorded_with_its_status(shop_run: Path) -> None:
     page, cucumber = outputs(shop_run)
 
     assert page_statuses(page) == EXPECTED_STATUSES
-    ran = {e["name"]: cucumber_status(e) for f in cucumber for e in f["elements"]}
+    ran = {e["name"]: cucumber_status(e) for f in scenarios(cucumber) for e in f["elements"]}
     assert ran == {name: s for name, s in EXPECTED_STATUSES.items() if s != "not run"}
 
 
@@ -215,8 +221,8 @@ def test_output_is_the_same_with_and_without_xdist(shop: Path) -> None:
 def test_the_record_stays_out_of_the_junit_xml(shop: Path, workers: list[str]) -> None:
     run_pytest(shop, *RUN_ARGS, *workers)
     junit = (shop / "reports" / "junit.xml").read_text(encoding="utf-8")
-    assert 'name="test_buying_a_lamp"' in junit
-    assert "livingdoc" not in junit
+    assert '<testcase classname="features/shop.feature" name="Shop: Buying a lamp"' in junit
+    assert "api_calls" not in junit
     assert "properties" not in junit
 
 
@@ -226,7 +232,7 @@ def test_deselected_scenarios_are_not_run(shop: Path) -> None:
     statuses = page_statuses(page)
     assert statuses["Buying a lamp"] == "passed"
     assert statuses["Owning what was never bought"] == "not run"
-    assert [e["name"] for f in cucumber for e in f["elements"]] == ["Buying a lamp"]
+    assert [e["name"] for f in scenarios(cucumber) for e in f["elements"]] == ["Buying a lamp"]
 
 
 def test_without_the_option_nothing_is_written(shop: Path) -> None:
@@ -244,3 +250,74 @@ def test_installed_the_plugin_is_loaded_without_being_named(shop: Path) -> None:
     assert f"bdd-livingdoc-{version('pytest-bdd-livingdoc')}" in result.stdout
     page, _ = outputs(shop)
     assert page_statuses(page)["Buying a lamp"] == "passed"
+
+
+def read_messages(root: Path) -> list[dict[str, Any]]:
+    text = (root / "reports" / "messages.ndjson").read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def assert_one_valid_stream(envelopes: list[dict[str, Any]]) -> None:
+    """Cucumber's ordering rules: meta first, one run started and finished (last), everything
+    defined before it is referred to, and each case's steps inside its started/finished."""
+    kinds = [next(iter(envelope)) for envelope in envelopes]
+    assert kinds[0] == "meta"
+    assert kinds.count("testRunStarted") == kinds.count("testRunFinished") == 1
+    assert kinds[-1] == "testRunFinished"
+    defined: set[str] = set()
+    open_cases: set[str] = set()
+    for envelope in envelopes:
+        ((kind, body),) = envelope.items()
+        for key in ("pickleId", "testCaseId", "testStepId", "pickleStepId", "testRunStartedId"):
+            if key in body:
+                assert body[key] in defined, f"{kind} refers to {key} {body[key]} before it exists"
+        if kind in ("testStepStarted", "testStepFinished", "suggestion"):
+            assert kind == "suggestion" or body["testCaseStartedId"] in open_cases
+        if kind == "testCaseStarted":
+            open_cases.add(body["id"])
+        if kind == "testCaseFinished":
+            open_cases.remove(body["testCaseStartedId"])
+        if kind == "testCase":
+            defined.update(step["id"] for step in body["testSteps"])
+        if kind == "pickle":
+            defined.update(step["id"] for step in body["steps"])
+        if "id" in body:
+            defined.add(body["id"])
+    assert not open_cases
+
+
+def executions(envelopes: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+    """(pickle name, step statuses) of every case that ran, in name order."""
+    names = {e["pickle"]["id"]: e["pickle"]["name"] for e in envelopes if "pickle" in e}
+    cases = {
+        e["testCase"]["id"]: names[e["testCase"]["pickleId"]] for e in envelopes if "testCase" in e
+    }
+    started = {
+        e["testCaseStarted"]["id"]: cases[e["testCaseStarted"]["testCaseId"]]
+        for e in envelopes
+        if "testCaseStarted" in e
+    }
+    steps: dict[str, list[str]] = {attempt: [] for attempt in started}
+    for envelope in envelopes:
+        if "testStepFinished" in envelope:
+            finished = envelope["testStepFinished"]
+            steps[finished["testCaseStartedId"]].append(finished["testStepResult"]["status"])
+    return sorted((started[attempt], statuses) for attempt, statuses in steps.items())
+
+
+def test_messages_are_one_valid_stream_alone_and_under_xdist(shop: Path) -> None:
+    run_pytest(shop, *RUN_ARGS)
+    alone = read_messages(shop)
+    run_pytest(shop, *RUN_ARGS, "-n", "2")
+    parallel = read_messages(shop)
+
+    assert_one_valid_stream(alone)
+    assert_one_valid_stream(parallel)
+    assert executions(parallel) == executions(alone)
+    assert len(executions(alone)) == 10
+    workers = {e["testCaseStarted"].get("workerId") for e in parallel if "testCaseStarted" in e}
+    assert workers == {"gw0", "gw1"}
+    # Every step definition, used or not, is known to the controller that never imported them.
+    definitions = [e["stepDefinition"]["pattern"] for e in parallel if "stepDefinition" in e]
+    assert definitions == [e["stepDefinition"]["pattern"] for e in alone if "stepDefinition" in e]
+    assert len(definitions) == 6

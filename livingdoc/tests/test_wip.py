@@ -4,6 +4,8 @@ Each test builds a small pytest-bdd project with pytester, as test_guards.py doe
 shows what plain pytest-bdd does with it.
 """
 
+import json
+
 import pytest
 
 from pytest_bdd_livingdoc import Pending
@@ -60,7 +62,7 @@ def test_a_wip_scenario_with_undefined_steps_is_pending_and_the_run_succeeds(
     assert guarded.ret == pytest.ExitCode.OK
     guarded.stdout.fnmatch_lines(
         [
-            "SKIPPED * pending: Scenario 'Wrapping a lamp' (gifts.feature:7) is work in progress "
+            "SKIPPED * Pending: Scenario 'Wrapping a lamp' (gifts.feature:7) is work in progress "
             "(@wip) with 2 undefined step(s); no step ran:",
             "*gifts.feature:9  When 'Alice wraps the lamp'*",
             "*gifts.feature:10  Then 'the lamp is gift-wrapped'*",
@@ -126,6 +128,15 @@ def test_the_living_documentation_is_written_and_the_run_succeeds(
     assert result.ret == pytest.ExitCode.OK
     page = (pytester.path / "reports" / "living-docs" / "index.html").read_text(encoding="utf-8")
     assert "Wrapping a lamp" in page
+    # Pending, not failed or undefined: the scenario, and the steps nobody wrote yet.
+    assert 'data-status="pending"' in page
+    assert page.count('<li class="step st-pending">') == 2
+    cucumber = json.loads((pytester.path / "reports" / "cucumber.json").read_text("utf-8"))
+    wrapping = next(e for e in cucumber[0]["elements"] if e["name"] == "Wrapping a lamp")
+    statuses = [step["result"]["status"] for step in wrapping["steps"]]
+    assert statuses == ["skipped", "pending", "pending"]
+    messages = (pytester.path / "reports" / "messages.ndjson").read_text("utf-8")
+    assert '"status":"PENDING"' in messages.replace(" ", "")
     # Its message, and each undefined step with the closest wording (suggestions.py).
     pending = "Pending: Scenario &#39;Wrapping a lamp&#39; (gifts.feature:7) is work in progress"
     assert pending in page

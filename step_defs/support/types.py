@@ -11,14 +11,14 @@ matching the same sentence.
 from decimal import Decimal
 from enum import Enum
 
-from pytest_bdd_livingdoc.expressions import Expression, Vocabulary
+from pytest_bdd_livingdoc.expressions import CucumberExpression, Vocabulary
 
 from app.models import Role
 
 WORDS = Vocabulary()
 
 
-def step_text(text: str, *names: str) -> Expression:
+def step_text(text: str, *names: str) -> CucumberExpression:
     """A step pattern over the vocabulary below; `names` name repeated placeholders in order."""
     return WORDS.expression(text, *names)
 
@@ -152,6 +152,7 @@ class CatalogServerBehaviour(Enum):
 
     SLOW = "answers too slowly"
     HANGS_MID_BODY = "stalls halfway through its answer"
+    TRICKLES = "trickles its answer out byte by byte"
     RESETS = "drops the connection"
     NOT_RUNNING = "is not running"
     INTERNAL_ERROR = "fails with an internal error"

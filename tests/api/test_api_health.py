@@ -12,6 +12,7 @@ from app.config import Settings
 from app.database import get_db, make_engine
 from app.main import create_app
 from tests.harness.overrides import overridden
+from tests.harness.schema import build_database
 
 
 @pytest.fixture
@@ -50,6 +51,7 @@ def test_an_app_without_overrides_opens_its_own_sessions(
     settings = test_settings.model_copy(
         update={"database_url": f"sqlite+pysqlite:///{tmp_path / 'app.db'}"}
     )
+    build_database(settings.database_url)
     app = create_app(settings)
 
     with TestClient(app) as client:
@@ -57,7 +59,6 @@ def test_an_app_without_overrides_opens_its_own_sessions(
 
     app.state.engine.dispose()
     assert response.json() == {"status": "ok"}
-    assert (tmp_path / "app.db").exists()
 
 
 def test_engines_for_other_databases_check_connections_before_use() -> None:

@@ -15,15 +15,15 @@ from fastapi.testclient import TestClient
 from app.catalog import CatalogClient
 from app.config import Settings
 from app.main import create_app
-from app.models import Base
+from tests.harness.schema import build_database
 from tests.support.factories import DEFAULT_PASSWORD
 
 BODY_LIMIT = 1024
 
 
 def _build(settings: Settings) -> Iterator[FastAPI]:
+    build_database(settings.database_url)
     app = create_app(settings)
-    Base.metadata.create_all(app.state.engine)
     yield app
     app.state.engine.dispose()
 

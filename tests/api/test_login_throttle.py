@@ -8,6 +8,7 @@ from app.config import Settings
 from app.errors import TooManyRequestsError
 from app.models import User
 from app.services.throttle import TOO_MANY_FAILURES, LoginThrottle
+from app.services.throttle_memory import MemoryThrottleStore
 from tests.support.factories import DEFAULT_PASSWORD, UserFactory
 from tests.support.fakes.clock import FakeClock
 
@@ -16,12 +17,29 @@ WRONG = "not-the-password"
 
 
 def _throttle(clock: FakeClock, max_tracked_usernames: int = 10_000) -> LoginThrottle:
-    return LoginThrottle(
-        max_failures=5,
-        window_seconds=WINDOW,
-        max_tracked_usernames=max_tracked_usernames,
-        clock=clock,
-    )
+    store = MemoryThrottleStore(max_tracked_keys=max_tracked_usernames)
+    return LoginThrottle(store, max_failures=5, window_seconds=WINDOW, clock=clock)
+
+
+def _fail(throttle: LoginThrottle, username: str) -> None:
+    """One attempt whose password was wrong."""
+    throttle.record_failure(throttle.reserve(username))
+
+
+def _retry_after(throttle: LoginThrottle, username: str) -> int | None:
+    """Seconds until `username` may try again, or None when it may try now (the place taken
+    to find out is given back)."""
+    try:
+        reservation = throttle.reserve(username)
+    except TooManyRequestsError as refused:
+        return int(refused.headers["Retry-After"])
+    throttle.release(reservation)
+    return None
+
+
+def _tracked(throttle: LoginThrottle) -> int:
+    assert isinstance(throttle.store, MemoryThrottleStore)
+    return throttle.store.tracked_keys()
 
 
 def _log_in(client: TestClient, username: str, password: str) -> int:
@@ -35,41 +53,41 @@ def _log_in(client: TestClient, username: str, password: str) -> int:
 def test_four_failures_do_not_block() -> None:
     throttle = _throttle(FakeClock())
     for _ in range(4):
-        throttle.record_failure("alice")
-    assert throttle.retry_after("alice") is None
+        _fail(throttle, "alice")
+    assert _retry_after(throttle, "alice") is None
 
 
 def test_the_fifth_failure_blocks_until_the_first_leaves_the_window() -> None:
     clock = FakeClock()
     throttle = _throttle(clock)
-    throttle.record_failure("alice")
+    _fail(throttle, "alice")
     clock.advance(60)
     for _ in range(4):
-        throttle.record_failure("alice")
+        _fail(throttle, "alice")
 
-    assert throttle.retry_after("alice") == 240
+    assert _retry_after(throttle, "alice") == 240
     clock.advance(239.5)
-    assert throttle.retry_after("alice") == 1, "a fraction of a second still rounds up"
+    assert _retry_after(throttle, "alice") == 1, "a fraction of a second still rounds up"
     clock.advance(0.5)
-    assert throttle.retry_after("alice") is None
+    assert _retry_after(throttle, "alice") is None
 
 
 def test_failures_older_than_the_window_do_not_count() -> None:
     clock = FakeClock()
     throttle = _throttle(clock)
     for _ in range(4):
-        throttle.record_failure("alice")
+        _fail(throttle, "alice")
     clock.advance(WINDOW)
-    throttle.record_failure("alice")
-    assert throttle.retry_after("alice") is None
+    _fail(throttle, "alice")
+    assert _retry_after(throttle, "alice") is None
 
 
 def test_a_blocked_name_raises_429_with_retry_after() -> None:
     throttle = _throttle(FakeClock())
     for _ in range(5):
-        throttle.record_failure("alice")
+        _fail(throttle, "alice")
     with pytest.raises(TooManyRequestsError) as raised:
-        throttle.check("alice")
+        throttle.reserve("alice")
     assert raised.value.status_code == 429
     assert raised.value.headers == {"Retry-After": "300"}
 
@@ -77,30 +95,32 @@ def test_a_blocked_name_raises_429_with_retry_after() -> None:
 def test_a_success_clears_only_its_own_username() -> None:
     throttle = _throttle(FakeClock())
     for _ in range(4):
-        throttle.record_failure("alice")
-        throttle.record_failure("bob")
-    throttle.record_success("alice")
-    throttle.record_failure("alice")
-    throttle.record_failure("bob")
-    assert throttle.retry_after("alice") is None
-    assert throttle.retry_after("bob") == 300
+        _fail(throttle, "alice")
+        _fail(throttle, "bob")
+    throttle.record_success(throttle.reserve("alice"))
+    _fail(throttle, "alice")
+    _fail(throttle, "bob")
+    assert _retry_after(throttle, "alice") is None
+    assert _retry_after(throttle, "bob") == 300
 
 
 def test_memory_is_bounded_by_forgetting_the_stalest_usernames() -> None:
     throttle = _throttle(FakeClock(), max_tracked_usernames=3)
     for name in ("a", "b", "c", "d"):
-        throttle.record_failure(name)
-    assert throttle.tracked_usernames() == 3
+        _fail(throttle, name)
+    assert _tracked(throttle) == 3
     for _ in range(4):
-        throttle.record_failure("d")
-    assert throttle.retry_after("d") is not None, "the newest name must be the one kept"
+        _fail(throttle, "d")
+    assert _retry_after(throttle, "d") is not None, "the newest name must be the one kept"
 
 
 def test_by_default_ten_thousand_usernames_are_remembered() -> None:
-    throttle = LoginThrottle(max_failures=5, window_seconds=WINDOW, clock=FakeClock())
+    throttle = LoginThrottle(
+        MemoryThrottleStore(), max_failures=5, window_seconds=WINDOW, clock=FakeClock()
+    )
     for number in range(10_001):
-        throttle.record_failure(f"guess{number}")
-    assert throttle.tracked_usernames() == 10_000
+        _fail(throttle, f"guess{number}")
+    assert _tracked(throttle) == 10_000
 
 
 def test_every_limit_comes_from_the_settings(test_settings: Settings) -> None:
@@ -114,19 +134,19 @@ def test_every_limit_comes_from_the_settings(test_settings: Settings) -> None:
     throttle = LoginThrottle.from_settings(settings, clock=FakeClock())
 
     for name in ("ann", "ben", "cat", "cat"):
-        throttle.record_failure(name)
+        _fail(throttle, name)
 
-    assert throttle.tracked_usernames() == 2
-    assert throttle.retry_after("cat") == 60
+    assert _tracked(throttle) == 2
+    assert _retry_after(throttle, "cat") == 60
 
 
 def test_expired_entries_are_dropped_when_looked_at() -> None:
     clock = FakeClock()
     throttle = _throttle(clock)
-    throttle.record_failure("alice")
+    _fail(throttle, "alice")
     clock.advance(WINDOW + 1)
-    throttle.retry_after("alice")
-    assert throttle.tracked_usernames() == 0
+    assert _retry_after(throttle, "alice") is None
+    assert _tracked(throttle) == 0
 
 
 # --- through the login route -------------------------------------------------------------------
@@ -205,5 +225,6 @@ def test_the_app_keeps_one_throttle_configured_from_settings(client: TestClient)
     throttle = client.app.state.login_throttle  # type: ignore[attr-defined]
     settings = client.app.state.settings  # type: ignore[attr-defined]
     assert isinstance(throttle, LoginThrottle)
+    assert isinstance(throttle.store, MemoryThrottleStore), "no REDIS_URL: this process's memory"
     assert (throttle.max_failures, throttle.window_seconds) == (5, 300.0)
     assert (settings.login_max_failures, settings.login_window_seconds) == (5, 300.0)

@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 from app.config import Settings
 from app.database import WRITE_LOCK_AT_BEGIN, make_engine
 from app.main import create_app
-from app.models import Base
+from tests.harness.schema import build_database
 
 
 def test_a_write_commits_while_another_transaction_is_still_reading(tmp_path: Path) -> None:
@@ -97,8 +97,8 @@ def test_requests_that_write_take_the_lock_at_begin_and_reads_do_not(
     settings = test_settings.model_copy(
         update={"database_url": f"sqlite+pysqlite:///{tmp_path / 'app.db'}"}
     )
+    build_database(settings.database_url)
     app = create_app(settings)
-    Base.metadata.create_all(app.state.engine)
     begun: list[str] = []
 
     @event.listens_for(app.state.engine, "before_cursor_execute")

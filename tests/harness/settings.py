@@ -24,6 +24,9 @@ def make_test_settings(**overrides: object) -> Settings:
         "secret_key": TEST_SECRET_KEY,
         "catalog_base_url": CATALOG_BASE_URL,
         "catalog_timeout_seconds": 2.0,
+        # The in-process suite's throttle counts in memory, per test (`login_clock`), whatever
+        # REDIS_URL the shell exports; tests/integration/test_throttle_store_redis.py covers Redis.
+        "redis_url": None,
         **FAST_HASHING,
     }
     values.update(overrides)

@@ -111,3 +111,54 @@ def test_the_workflow_runs_what_ci_run_runs(workflow: dict[str, Any]) -> None:
 
     assert {"test", "test-postgres", "lint"} <= in_ci_run
     assert {"test", "test-postgres", "lint"} <= in_workflow
+
+
+def test_ci_run_and_the_workflow_both_write_the_living_documentation(
+    workflow: dict[str, Any],
+) -> None:
+    docs_steps = " ".join(step.get("run", "") for step in workflow["jobs"]["docs"]["steps"])
+
+    assert "docs" in _make_targets(CI_RUN.read_text(encoding="utf-8"))
+    assert "docs" in _make_targets(docs_steps)
+
+
+def test_the_documentation_is_uploaded_and_summarised_even_when_a_scenario_fails(
+    workflow: dict[str, Any],
+) -> None:
+    steps = workflow["jobs"]["docs"]["steps"]
+    summary = next(step for step in steps if "pytest_bdd_livingdoc.summary" in step.get("run", ""))
+    upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-art"))
+
+    assert summary["run"].endswith('reports/messages.ndjson >> "$GITHUB_STEP_SUMMARY"')
+    assert summary["if"] == upload["if"] == "${{ !cancelled() }}"
+    assert upload["with"]["path"].split() == [
+        "reports/living-docs/",
+        "reports/cucumber.json",
+        "reports/messages.ndjson",
+        "reports/junit.xml",
+        "reports/cucumber-report.html",
+    ]
+    assert upload["with"]["if-no-files-found"] == "error"
+
+
+def test_the_page_is_deployed_to_github_pages_from_main_only(workflow: dict[str, Any]) -> None:
+    on_main = "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    pages_artifact = next(
+        step
+        for step in workflow["jobs"]["docs"]["steps"]
+        if step.get("uses", "").startswith("actions/upload-pages-artifact@")
+    )
+    assert pages_artifact["with"]["path"] == "reports/living-docs/"
+    assert on_main in pages_artifact["if"]
+
+    pages = workflow["jobs"]["pages"]
+    assert pages["needs"] == "docs"
+    assert on_main in pages["if"]
+    # Deploying needs these two, and only this job gets them: the workflow stays read-only.
+    assert pages["permissions"] == {"pages": "write", "id-token": "write"}
+    assert workflow["permissions"] == {"contents": "read"}
+    assert pages["environment"]["name"] == "github-pages"
+    assert pages["environment"]["url"] == "${{ steps.deployment.outputs.page_url }}"
+    (deploy,) = pages["steps"]
+    assert deploy["uses"].startswith("actions/deploy-pages@")
+    assert deploy["id"] == "deployment"

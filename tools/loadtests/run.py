@@ -269,6 +269,8 @@ def uvicorn(target: str, port: int) -> list[str]:
         "--workers",
         "1",
         "--no-access-log",
+        # As `make serve` serves it: the `server` header does not advertise what answers.
+        "--no-server-header",
         "--log-level",
         "warning",
     ]

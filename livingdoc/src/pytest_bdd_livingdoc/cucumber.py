@@ -1,11 +1,17 @@
-"""Cucumber JSON for Jenkins, GitLab, Xray and friends.
+"""Cucumber JSON for Jenkins, GitLab, Xray and friends, valid against cucumber-js's strict schema.
 
 One element per case that pytest ran or skipped, in document order; a case that never ran
 (deselected, or bound by no test module) is a fact of the page, not of a test execution, and
-is left out. Tags are the pickle's tags, as Cucumber itself writes them: feature, rule,
-scenario and examples tags. Background steps lead each element's steps (cucumber-js style).
-A failure outside any step (fixture setup or teardown, the test body, a strict XPASS) is a
-failed `before` or `after` hook, so a reader that only looks at steps still sees red.
+is left out. Tags are the pickle's tags with their lines, as Cucumber itself writes them:
+feature, rule, scenario and examples tags. Background steps lead each element's steps
+(`isBackground`), and a step's data table or doc string is its argument.
+
+The shape is cucumber-js's (`schemas/cucumber-js.json` of cucumber/cucumber-json-schema, which
+tests/test_cucumber.py validates against): a failure outside any step (fixture setup or
+teardown, the test body, a strict XPASS) is a hidden `Before` or `After` hook step that failed,
+so a reader that only looks at steps still sees red; an error outside the scenarios
+(collection, start-up, an unbound feature file) is a failed element of its own, in a feature
+named after the file to look at.
 """
 
 from __future__ import annotations
@@ -13,15 +19,26 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pytest_bdd_livingdoc.model import Case, Document, Feature, Status, StepResult, Tag
+from pytest_bdd_livingdoc.model import (
+    Case,
+    CaseStep,
+    Document,
+    Feature,
+    RunError,
+    Status,
+    StepResult,
+    Tag,
+)
 
 _CUCUMBER_STATUS = {
     Status.PASSED: "passed",
     Status.FAILED: "failed",
     Status.UNDEFINED: "undefined",
+    Status.PENDING: "pending",
     Status.SKIPPED: "skipped",
     Status.NOT_RUN: "skipped",
 }
+ERRORS_FEATURE = "Errors outside the scenarios"
 
 
 def to_cucumber(document: Document) -> list[dict[str, Any]]:
@@ -41,7 +58,7 @@ def to_cucumber(document: Document) -> list[dict[str, Any]]:
                     "elements": elements,
                 }
             )
-    return features
+    return features + [_error_feature(error) for error in document.meta.errors]
 
 
 def _element(feature: Feature, case: Case) -> dict[str, Any]:
@@ -54,7 +71,15 @@ def _element(feature: Feature, case: Case) -> dict[str, Any]:
     if case.examples is not None and case.row is not None:
         # Cucumber numbers outline rows from the header, which is row 1.
         parts += [_slug(case.examples.name), str(case.examples.rows.index(case.row) + 2)]
-    element: dict[str, Any] = {
+    steps = [
+        _step(feature, step, result)
+        for step, result in zip(case.steps, case.step_results(), strict=True)
+    ]
+    run = case.run
+    if run.phase is not None and run.message is not None:
+        hook = _hook("Before" if run.phase == "setup" else "After", run.phase, run.message)
+        steps = [hook, *steps] if run.phase == "setup" else [*steps, hook]
+    return {
         "id": ";".join(parts),
         "keyword": scenario.keyword,
         "name": case.name,
@@ -62,51 +87,65 @@ def _element(feature: Feature, case: Case) -> dict[str, Any]:
         "line": scenario.line if case.row is None else case.row.line,
         "type": "scenario",
         "tags": _tags(case.tags),
-        "steps": [
-            _step(feature, step.keyword, step.text, step.line, step.docstring, step.table, result)
-            for step, result in zip(case.steps, case.step_results(), strict=True)
-        ],
+        "steps": steps,
     }
-    run = case.run
-    if run.phase is not None and run.message is not None:
-        hook = {
-            "match": {"location": f"pytest {run.phase}"},
-            "result": {
-                "status": "failed",
-                "duration": 0,
-                "error_message": run.message,
-            },
-        }
-        element["before" if run.phase == "setup" else "after"] = [hook]
-    return element
 
 
-def _step(
-    feature: Feature,
-    keyword: str,
-    text: str,
-    line: int,
-    docstring: str | None,
-    table: list[list[str]] | None,
-    result: StepResult,
-) -> dict[str, Any]:
+def _hook(keyword: str, phase: str, message: str) -> dict[str, Any]:
+    return {
+        "hidden": True,
+        "keyword": keyword,
+        "match": {"location": f"pytest {phase}"},
+        "result": {"status": "failed", "duration": 0, "error_message": message},
+    }
+
+
+def _step(feature: Feature, step: CaseStep, result: StepResult) -> dict[str, Any]:
     outcome: dict[str, Any] = {"status": _CUCUMBER_STATUS[result.status]}
     if result.status in (Status.PASSED, Status.FAILED) or result.duration:
         outcome["duration"] = round(result.duration * 1_000_000_000)  # nanoseconds
     if result.message:
         outcome["error_message"] = result.message
-    step: dict[str, Any] = {
-        "keyword": keyword,
-        "name": text,
-        "line": line,
-        "match": {"location": result.match or f"{feature.path}:{line}"},
+    arguments: list[dict[str, Any]] = []
+    if step.table is not None:
+        arguments.append({"rows": [{"cells": row} for row in step.table]})
+    if step.docstring is not None:
+        arguments.append({"content": step.docstring, "line": step.docstring_line or step.line + 1})
+    written: dict[str, Any] = {
+        "arguments": arguments,
+        "keyword": step.keyword,
+        "name": step.text,
+        "line": step.line,
+        "match": {"location": result.match or f"{feature.path}:{step.line}"},
         "result": outcome,
     }
-    if docstring is not None:
-        step["doc_string"] = {"value": docstring, "content_type": "", "line": line + 1}
-    if table is not None:
-        step["rows"] = [{"cells": row} for row in table]
-    return step
+    if step.from_background:
+        written["isBackground"] = True
+    return written
+
+
+def _error_feature(error: RunError) -> dict[str, Any]:
+    where = error.location or "the run"
+    path, _, line = where.rpartition(":") if ":" in where else (where, "", "")
+    return {
+        "uri": path or where,
+        "id": _slug(f"{error.kind} {where}"),
+        "keyword": "Feature",
+        "name": ERRORS_FEATURE,
+        "line": 1,
+        "tags": [],
+        "elements": [
+            {
+                "id": _slug(f"{error.kind} {where}"),
+                "keyword": "Error",
+                "name": f"{error.kind}: {where}",
+                "line": int(line) if line.isdigit() else 1,
+                "type": "scenario",
+                "tags": [],
+                "steps": [_hook("Before", error.kind, error.message)],
+            }
+        ],
+    }
 
 
 def _tags(tags: list[Tag]) -> list[dict[str, Any]]:

@@ -1,10 +1,22 @@
-"""Cucumber Expressions as pytest-bdd step patterns, over a vocabulary of parameter types.
+"""Cucumber Expressions as a pytest-bdd step parser, and a project's vocabulary of parameter types.
 
-A step pattern reads as Cucumber writes it everywhere: `{actor} offers a/an {item name} for
-{price}`. `{...}` is a parameter type the project defines (its regular expression and how its text
-becomes a value), `a/an` an alternative, `(s)` optional text. The pattern is then also what the
-step catalogue shows a product owner, and every parameter type is listed there with what it
-accepts.
+    @given(CucumberExpression("I have {int} cukes in my belly", "count"))
+
+
+pytest-bdd matches steps with its own parsers (plain strings, `parse`, `cfparse`, `re`); Cucumber
+writes step definitions as Cucumber Expressions. This parser runs the official
+`cucumber-expressions` package, so a step definition reads as it would in any Cucumber, its
+arguments arrive converted (`{int}` an int, `{string}` without its quotes), and the Cucumber
+Messages the plugin writes carry the expression and its matched groups as Cucumber's own do.
+
+pytest-bdd hands arguments to the step function by name: name them in order
+(`CucumberExpression("{int} cukes in {word}", "count", "where")`), or leave them out to get the
+parameter types' names as Python names (`int`, `word`, `item_name` for `{item name}`; a repeated
+type is numbered: `int`, `int_2`).
+
+A project with words of its own keeps them in a `Vocabulary`: each parameter type with its
+regular expression, how its text becomes a value, and a description the step catalogue
+(step_catalogue.py) shows the people who write the features:
 
     words = Vocabulary()
     words.define("actor", r"[A-Z][a-z]+", description="a person, by first name")
@@ -13,26 +25,78 @@ accepts.
     @when(words.expression("{actor} removes the {item name}"))
     def _(actor: str, item_name: str) -> None: ...
 
-Each parameter reaches the step function as a keyword argument named after its type (`item name`
-becomes `item_name`); a pattern that uses a type twice names its arguments in order:
-`words.expression("{actor} looks up {actor}", "viewer", "subject")`.
-
-Matching a step against a pattern is one compiled regular expression; the parameters are
-converted only for the definition that matched (`tools/benchmarks/step_matching.py` measures both).
+Deciding whether a step matches is one compiled regular expression; the arguments are converted
+only for the definition that matched (tools/benchmarks/step_matching.py measures both).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from cucumber_expressions.expression import CucumberExpression
+from cucumber_expressions.argument import Argument
+from cucumber_expressions.expression import CucumberExpression as _Expression
 from cucumber_expressions.parameter_type import ParameterType
 from cucumber_expressions.parameter_type_registry import ParameterTypeRegistry
 from pytest_bdd.parsers import StepParser
+
+
+class CucumberExpression(StepParser):
+    def __init__(
+        self,
+        expression: str,
+        *names: str,
+        parameter_types: ParameterTypeRegistry | None = None,
+    ) -> None:
+        super().__init__(expression)
+        self.expression = _Expression(expression, parameter_types or ParameterTypeRegistry())
+        self.regex: re.Pattern[str] = self.expression.tree_regexp.regexp
+        self.type_names: list[str] = [p.name for p in self.expression.parameter_types]
+        if names and len(names) != len(self.type_names):
+            raise ValueError(
+                f"{expression!r} has {len(self.type_names)} parameter(s), but {len(names)} "
+                "name(s) were given"
+            )
+        self.names: tuple[str, ...] = names or _default_names(self.type_names)
+        # The vocabulary that made it, if any: the step catalogue lists its placeholders.
+        self.vocabulary: Vocabulary | None = None
+
+    def match(self, name: str) -> list[Argument] | None:
+        arguments: list[Argument] | None = self.expression.match(name)
+        return arguments
+
+    def is_matching(self, name: str) -> bool:
+        # The expression's own regular expression, without building its groups: this question
+        # is asked of every visible definition for every step looked up.
+        return self.regex.match(name) is not None
+
+    def parse_arguments(self, name: str) -> dict[str, Any] | None:
+        arguments = self.match(name)
+        if arguments is None:
+            return None
+        return {n: argument.value for n, argument in zip(self.names, arguments, strict=True)}
+
+    def __repr__(self) -> str:
+        return f"CucumberExpression({self.name!r})"
+
+
+def argument_name(type_name: str) -> str:
+    """The keyword argument a parameter type's value arrives as: `item name` -> `item_name`."""
+    return re.sub(r"\W+", "_", type_name).strip("_")
+
+
+def _default_names(types: list[str]) -> tuple[str, ...]:
+    seen: Counter[str] = Counter()
+    names = []
+    for kind in types:
+        name = argument_name(kind)
+        seen[name] += 1
+        names.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return tuple(names)
 
 
 @dataclass(frozen=True)
@@ -57,9 +121,8 @@ def _alternatives(phrases: Iterable[str]) -> str:
     return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
 
 
-def argument_name(type_name: str) -> str:
-    """The keyword argument a parameter type's value arrives as: `item name` -> `item_name`."""
-    return re.sub(r"\W+", "_", type_name).strip("_")
+def _same(text: str) -> str:
+    return text
 
 
 class Vocabulary:
@@ -108,51 +171,10 @@ class Vocabulary:
         """Text in double quotes (which may be empty); the value is the text inside them."""
         self.define(name, r'"([^"]*)"', description=description)
 
-    def expression(self, text: str, *names: str) -> Expression:
-        return Expression(text, self, names)
+    def expression(self, text: str, *names: str) -> CucumberExpression:
+        expression = CucumberExpression(text, *names, parameter_types=self.registry)
+        expression.vocabulary = self
+        return expression
 
-    def used_by(self, expression: Expression) -> list[Placeholder]:
+    def used_by(self, expression: CucumberExpression) -> list[Placeholder]:
         return [self.placeholders[name] for name in expression.type_names]
-
-
-def _same(text: str) -> str:
-    return text
-
-
-class Expression(StepParser):
-    """A pytest-bdd step parser for one Cucumber Expression of a `Vocabulary`."""
-
-    def __init__(self, text: str, vocabulary: Vocabulary, names: Iterable[str] = ()) -> None:
-        super().__init__(text)
-        self.vocabulary = vocabulary
-        self.expression = CucumberExpression(text, vocabulary.registry)
-        self.regex = self.expression.tree_regexp.regexp
-        self.type_names = [parameter.name for parameter in self.expression.parameter_types]
-        names = list(names)
-        if names and len(names) != len(self.type_names):
-            raise ValueError(
-                f"{text!r} has {len(self.type_names)} parameter(s), but {len(names)} name(s) "
-                f"were given: {names}"
-            )
-        self.argument_names = names or [argument_name(name) for name in self.type_names]
-        repeated = sorted({n for n in self.argument_names if self.argument_names.count(n) > 1})
-        if repeated:
-            raise ValueError(
-                f"{text!r} would pass {', '.join(repeated)} twice: name its arguments in order, "
-                f"e.g. expression({text!r}, {', '.join(repr(n) for n in self.argument_names)})"
-            )
-
-    def is_matching(self, name: str) -> bool:
-        return self.regex.match(name) is not None
-
-    def parse_arguments(self, name: str) -> dict[str, Any] | None:
-        arguments = self.expression.match(name)
-        if arguments is None:
-            return None
-        return {
-            argument_name: argument.value
-            for argument_name, argument in zip(self.argument_names, arguments, strict=True)
-        }
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.name!r})"

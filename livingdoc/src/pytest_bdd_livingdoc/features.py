@@ -94,6 +94,7 @@ def _steps(nodes: list[dict[str, Any]]) -> list[Step]:
                 text=node["text"],
                 line=node["location"]["line"],
                 docstring=None if docstring is None else docstring["content"],
+                docstring_line=None if docstring is None else docstring["location"]["line"],
                 table=None
                 if table is None
                 else [[cell["value"] for cell in row["cells"]] for row in table["rows"]],
@@ -219,6 +220,7 @@ def _case_step(step: Step, values: dict[str, str], *, from_background: bool) -> 
         if step.table is None
         else [[fill(c, values) for c in row] for row in step.table],
         from_background=from_background,
+        docstring_line=step.docstring_line,
     )
 
 

@@ -35,12 +35,16 @@ from pytest_bdd_livingdoc.step_lookup import find_fixturedefs_for_step, verify
 from pytest_bdd_livingdoc.suggestions import Suggestion, suggestions_for
 
 
-class UndefinedStep(StepDefinitionNotFoundError):
+class UndefinedStepError(StepDefinitionNotFoundError):
     """pytest-bdd's error for a step no definition matches, with the closest wordings."""
 
     def __init__(self, message: str, suggestions: list[Suggestion]) -> None:
         super().__init__(message)
         self.suggestions = suggestions
+
+
+class PendingStepError(UndefinedStepError, Pending):
+    """An undefined step of work in progress: reporters mark it `pending`, not `undefined`."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -87,6 +91,9 @@ def pytest_bdd_before_scenario(
     missing = undefined_steps(request, scenario)
     if not missing:
         return
+    wip = options.wip_tag(request.config)
+    in_progress = request.node.get_closest_marker(wip) is not None
+    error = PendingStepError if in_progress else UndefinedStepError
     suggested = {step.line_number: suggestions_for(request, step) for step in missing}
     for step in missing:
         # The hook pytest-bdd fires for the one undefined step it finds, so reporters that listen
@@ -96,7 +103,7 @@ def pytest_bdd_before_scenario(
             feature=feature,
             scenario=scenario,
             step=step,
-            exception=UndefinedStep(
+            exception=error(
                 f"Step definition is not found: {step}. Line {step.line_number} in scenario "
                 f'"{scenario.name}" in the feature "{feature.filename}"',
                 suggested[step.line_number],
@@ -112,8 +119,7 @@ def pytest_bdd_before_scenario(
         for step in missing
     )
     where = _where(request, feature, scenario.line_number)
-    wip = options.wip_tag(request.config)
-    if request.node.get_closest_marker(wip) is not None:
+    if in_progress:
         raise Pending(
             f"Scenario {scenario.name!r} ({where}) is work in progress (@{wip}) with "
             f"{len(missing)} undefined step(s); no step ran:\n{listing}"

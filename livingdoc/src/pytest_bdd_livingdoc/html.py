@@ -17,6 +17,7 @@ _SYMBOL = {
     Status.PASSED: "\u2714",  # check mark
     Status.FAILED: "\u2718",  # ballot x
     Status.UNDEFINED: "?",
+    Status.PENDING: "\u23f8",  # pause
     Status.SKIPPED: "\u2013",  # en dash
     Status.NOT_RUN: "\u25cb",  # white circle
 }

@@ -31,6 +31,7 @@ def merge(
     _add_features_outside_the_tree(features, runs, rootdir)
     cases: dict[CaseKey, Case] = {case.key: case for f in features for case in f.cases()}
     for run in runs:
+        meta.nodeids[run.nodeid] = run.key
         case = cases.get(run.key)
         if case is None:
             meta.orphans.append(run)

@@ -12,15 +12,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
-RECORD_VERSION = 1
+RECORD_VERSION = 2
 
 
 class Status(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     UNDEFINED = "undefined"
+    PENDING = "pending"
     SKIPPED = "skipped"
     NOT_RUN = "not run"
 
@@ -35,6 +36,7 @@ class Status(StrEnum):
 STATUS_ORDER: tuple[Status, ...] = (
     Status.FAILED,
     Status.UNDEFINED,
+    Status.PENDING,
     Status.PASSED,
     Status.SKIPPED,
     Status.NOT_RUN,
@@ -60,6 +62,7 @@ class Step:
     line: int
     docstring: str | None = None
     table: list[list[str]] | None = None
+    docstring_line: int | None = None  # the line of the doc string's opening delimiter
 
 
 @dataclass
@@ -159,6 +162,7 @@ class CaseStep:
     docstring: str | None
     table: list[list[str]] | None
     from_background: bool
+    docstring_line: int | None = None
 
 
 CaseKey = tuple[str, int, int | None]  # feature path, scenario line, outline row index
@@ -213,13 +217,19 @@ class StepResult:
     duration: float = 0.0  # seconds
     message: str | None = None
     match: str | None = None  # where the step definition lives: "step_defs/x.py:12"
+    started: float | None = None  # epoch seconds when the step began; None if it never started
+    # The step definition that matches the step (`StepDefinition.key`) and the arguments it
+    # takes from the text, as Cucumber Messages' StepMatchArguments; None when none matches.
+    definition: str | None = None
+    arguments: list[dict[str, Any]] | None = None
+    # What was raised, as Cucumber Messages' Exception: {"type", "message", "stackTrace"}.
+    exception: dict[str, str] | None = None
 
     def to_record(self) -> dict[str, Any]:
         record: dict[str, Any] = {"status": self.status.value, "duration": self.duration}
-        if self.message is not None:
-            record["message"] = self.message
-        if self.match is not None:
-            record["match"] = self.match
+        for name in ("message", "match", "started", "definition", "arguments", "exception"):
+            if getattr(self, name) is not None:
+                record[name] = getattr(self, name)
         return record
 
     @classmethod
@@ -229,7 +239,57 @@ class StepResult:
             duration=float(record["duration"]),
             message=record.get("message"),
             match=record.get("match"),
+            started=record.get("started"),
+            definition=record.get("definition"),
+            arguments=record.get("arguments"),
+            exception=record.get("exception"),
         )
+
+
+@dataclass(frozen=True)
+class StepDefinition:
+    """A step definition the run knew (used or not), as Cucumber Messages describes one."""
+
+    type: str | None  # "given", "when", "then", or None for @step
+    pattern_type: str  # "CUCUMBER_EXPRESSION" or "REGULAR_EXPRESSION"
+    source: str
+    uri: str  # relative to the rootdir
+    line: int
+
+    @property
+    def key(self) -> str:
+        """The same in every process of the run: how steps name their definition."""
+        return f"{self.uri}:{self.line}:{self.type}:{self.pattern_type}:{self.source}"
+
+    def to_record(self) -> list[Any]:
+        return [self.type, self.pattern_type, self.source, self.uri, self.line]
+
+    @classmethod
+    def from_record(cls, record: list[Any]) -> StepDefinition:
+        kind, pattern_type, source, uri, line = record
+        return cls(kind, pattern_type, source, uri, int(line))
+
+
+@dataclass(frozen=True)
+class RunError:
+    """Something that broke outside any scenario: the run cannot be trusted as a whole."""
+
+    COLLECTION: ClassVar[str] = "collection error"
+    START_UP: ClassVar[str] = "start-up error"
+    INTERNAL: ClassVar[str] = "internal error"
+    UNBOUND: ClassVar[str] = "unbound feature"
+
+    kind: str  # one of the above
+    message: str
+    location: str | None = None  # "path:line" (or a path, or a node id) to look at
+    exception_type: str | None = None
+
+    def to_record(self) -> list[Any]:
+        return [self.kind, self.message, self.location, self.exception_type]
+
+    @classmethod
+    def from_record(cls, record: list[Any]) -> RunError:
+        return cls(*record)
 
 
 @dataclass(frozen=True)
@@ -255,6 +315,9 @@ class Run:
     message: str | None = None
     phase: str | None = None  # "setup", "call" or "teardown" when `message` is a failure
     api_calls: list[ApiCall] = field(default_factory=list)
+    started: float = 0.0  # epoch seconds: when the item's setup began
+    finished: float = 0.0  # and when its teardown ended
+    worker: str | None = None  # the pytest-xdist worker that ran it ("gw0"), if any
 
     @property
     def key(self) -> CaseKey:
@@ -273,6 +336,9 @@ class Run:
             "message": self.message,
             "phase": self.phase,
             "api_calls": [[c.method, c.path, c.status_code] for c in self.api_calls],
+            "started": self.started,
+            "finished": self.finished,
+            "worker": self.worker,
         }
 
     @classmethod
@@ -290,6 +356,9 @@ class Run:
             message=record["message"],
             phase=record["phase"],
             api_calls=[ApiCall(m, p, int(s)) for m, p, s in record["api_calls"]],
+            started=float(record["started"]),
+            finished=float(record["finished"]),
+            worker=record["worker"],
         )
 
 
@@ -332,6 +401,13 @@ class Meta:
     wall_time: float  # seconds, the whole pytest session
     # Records whose scenario the feature files no longer contain (edited during the run).
     orphans: list[Run] = field(default_factory=list)
+    # What broke outside the scenarios (collection, start-up, unbound feature files): shown
+    # first, in every output, and the run fails.
+    errors: list[RunError] = field(default_factory=list)
+    started: float = 0.0  # epoch seconds, the session's start
+    definitions: list[StepDefinition] = field(default_factory=list)
+    # Every test of a scenario that reported (a case bound twice has two): node id -> case key.
+    nodeids: dict[str, CaseKey] = field(default_factory=dict)
 
 
 @dataclass
@@ -343,6 +419,14 @@ class Document:
     def cases(self) -> Iterator[Case]:
         for feature in self.features:
             yield from feature.cases()
+
+    def unbound_paths(self) -> set[str]:
+        """Feature files no test module binds (an error outside the scenarios names each)."""
+        return {
+            error.location.rsplit(":", 1)[0]
+            for error in self.meta.errors
+            if error.kind == RunError.UNBOUND and error.location
+        }
 
     def case_totals(self) -> dict[Status, int]:
         totals = dict.fromkeys(STATUS_ORDER, 0)

@@ -2,15 +2,18 @@
 
 Pure functions, so every status case is unit-tested without running pytest.
 
-Step statuses follow Cucumber: the step that broke is `failed` (or `undefined` when no
-definition matched), and every step after it is `skipped`. A scenario pytest skipped has all
-its steps `skipped`. An expected failure (xfail) is a `skipped` scenario whose broken step is
-`skipped` too, carrying the error: the run is green, and no report derived from it may be red.
+Step statuses follow Cucumber: the step that broke is `failed` (`pending` when it raised
+`Pending`, `undefined` when no definition matched), and every step after it is `skipped`, except
+the steps no definition matches, which stay `undefined` wherever they are. A scenario pytest
+skipped has all its steps `skipped`. An expected failure (xfail) is a `skipped` scenario whose
+broken step is `skipped` too, carrying the error: the run is green, and no report derived from it
+may be red.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from pytest_bdd_livingdoc.model import ApiCall, Run, Status, StepResult
 
@@ -27,6 +30,8 @@ class StepEvent:
     message: str | None = None
     match: str | None = None
     started: float = 0.0  # perf_counter() when the step began
+    started_at: float | None = None  # the same moment, in epoch seconds
+    exception: dict[str, str] | None = None  # what it raised, as Cucumber Messages has it
 
 
 @dataclass
@@ -37,6 +42,8 @@ class PhaseOutcome:
     duration: float = 0.0
     message: str | None = None  # error text or skip reason
     wasxfail: str | None = None  # set when pytest's xfail machinery decided the outcome
+    pending: bool = False  # a skip that a `Pending` raised in the scenario turned into
+    exception: dict[str, str] | None = None  # what was raised, as Cucumber Messages has it
 
 
 @dataclass
@@ -49,6 +56,12 @@ class ItemTrace:
     events: list[StepEvent] = field(default_factory=list)
     phases: dict[str, PhaseOutcome] = field(default_factory=dict)
     api_calls: list[ApiCall] = field(default_factory=list)
+    # step line -> (definition key, match arguments), or None where no definition matches;
+    # looked up before the scenario runs. None when the lookup could not be made.
+    matches: dict[int, tuple[str, list[dict[str, Any]]] | None] | None = None
+    started: float = 0.0  # epoch seconds
+    finished: float = 0.0
+    worker: str | None = None
 
 
 def truncate(message: str | None) -> str | None:
@@ -63,6 +76,11 @@ def build_run(trace: ItemTrace) -> Run:
     by_line = {event.line: event for event in trace.events}
     events = [by_line.get(line) for line in trace.step_lines]
     steps = [StepResult(Status.SKIPPED) if e is None else _step_result(e) for e in events]
+    if trace.matches is not None:
+        for line, step in zip(trace.step_lines, steps, strict=True):
+            match = trace.matches.get(line)
+            if match is not None:
+                step.definition, step.arguments = match
     run = Run(
         feature=trace.feature,
         line=trace.line,
@@ -72,6 +90,9 @@ def build_run(trace: ItemTrace) -> Run:
         steps=steps,
         duration=sum(phase.duration for phase in trace.phases.values()),
         api_calls=_unique(trace.api_calls),
+        started=trace.started,
+        finished=trace.finished,
+        worker=trace.worker,
     )
     setup = trace.phases.get("setup")
     call = trace.phases.get("call")
@@ -82,6 +103,7 @@ def build_run(trace: ItemTrace) -> Run:
         _fail_outside_steps(run, "setup", setup.message)
     elif call is not None:
         _apply_call(run, events, call)
+        _mark_undefined(run, trace, events)
     teardown = trace.phases.get("teardown")
     if teardown is not None and teardown.outcome == "failed" and run.status is not Status.FAILED:
         _fail_outside_steps(run, "teardown", teardown.message)
@@ -91,7 +113,14 @@ def build_run(trace: ItemTrace) -> Run:
 def _step_result(event: StepEvent) -> StepResult:
     # An event without a status was interrupted; `_apply_call` decides what it became.
     status = Status.SKIPPED if event.status is None else event.status
-    return StepResult(status, event.duration, truncate(event.message), event.match)
+    return StepResult(
+        status,
+        event.duration,
+        truncate(event.message),
+        event.match,
+        started=event.started_at,
+        exception=event.exception,
+    )
 
 
 def _apply_call(run: Run, events: list[StepEvent | None], call: PhaseOutcome) -> None:
@@ -114,11 +143,17 @@ def _apply_call(run: Run, events: list[StepEvent | None], call: PhaseOutcome) ->
         else:
             run.message = truncate(f"{reason}\n{call.message or ''}".rstrip())
         return
+    if call.outcome == "skipped" and call.pending:
+        # A step raised Pending (that step is `pending` already), or the scenario did.
+        run.status = Status.PENDING
+        run.message = truncate(call.message)
+        return
     if call.outcome == "skipped":
         run.status = Status.SKIPPED
         run.message = truncate(call.message)
         if broken is not None and event is not None and event.status is None:
             run.steps[broken].message = truncate(call.message)
+            run.steps[broken].exception = call.exception
         return
     # Failed.
     if broken is None or event is None:
@@ -131,6 +166,18 @@ def _apply_call(run: Run, events: list[StepEvent | None], call: PhaseOutcome) ->
         if event.status is None:  # interrupted by something that is no Exception
             run.steps[broken].status = Status.FAILED
             run.steps[broken].message = truncate(call.message)
+            run.steps[broken].exception = call.exception
+
+
+def _mark_undefined(run: Run, trace: ItemTrace, events: list[StepEvent | None]) -> None:
+    """A step no definition matches is `undefined`, even where an earlier step stopped the run
+    (as Cucumber has it): the reader learns of every step still to write."""
+    if trace.matches is None:
+        return
+    for line, step, event in zip(trace.step_lines, run.steps, events, strict=True):
+        if event is None and line in trace.matches and trace.matches[line] is None:
+            step.status = Status.UNDEFINED
+            step.message = step.message or "No step definition matches this step"
 
 
 def _fail_outside_steps(run: Run, phase: str, message: str | None) -> None:

@@ -23,7 +23,7 @@ from _pytest.main import wrap_session
 
 from pytest_bdd_livingdoc import catalogue, options
 from pytest_bdd_livingdoc.catalogue import Catalogue, FeatureStep, StepDefinition
-from pytest_bdd_livingdoc.expressions import Expression, Placeholder
+from pytest_bdd_livingdoc.expressions import CucumberExpression, Placeholder
 
 OPTION = "--step-catalogue"
 KEYWORDS = {"given": "Given", "when": "When", "then": "Then", None: "Step"}
@@ -69,7 +69,7 @@ def _placeholders(definitions: Iterable[StepDefinition]) -> list[Placeholder]:
     found: dict[str, Placeholder] = {}
     for definition in definitions:
         parser = definition.parser
-        if isinstance(parser, Expression):
+        if isinstance(parser, CucumberExpression) and parser.vocabulary is not None:
             for placeholder in parser.vocabulary.used_by(parser):
                 found.setdefault(placeholder.name, placeholder)
     return sorted(found.values(), key=lambda placeholder: placeholder.name)

@@ -1,16 +1,16 @@
 """Work in progress: the `@wip` tag, and what a pending scenario does to a run.
 
 A product owner tags a scenario `@wip` (the tag `livingdoc_wip_tag` names) while its steps are
-being written. This plugin registers the tag as a marker, so `--strict-markers` accepts it; the
-undefined-step guard (guards.py) raises `Pending` for such a scenario instead of failing it; and a
-pytest-bdd scenario that ends in `Pending` is reported to pytest as skipped, with a reason that
-starts "pending:", so a run whose only trouble is work in progress still succeeds. An undefined
-step in a scenario without the tag fails as before, and `Pending` raised from a test that is not
-a pytest-bdd scenario fails that test.
+being written. This plugin registers the tag as a marker, so `--strict-markers` accepts it, and
+the undefined-step guard (guards.py) raises `Pending` for such a scenario instead of failing it.
+The plugin (plugin.py) turns a scenario's `Pending` into a skip whose reason starts "Pending:"
+and records the scenario as pending, so a run whose only trouble is work in progress succeeds.
+An undefined step in a scenario without the tag fails as before, and `Pending` raised from a test
+that is not a pytest-bdd scenario fails that test.
 
-The skip is decided innermost (`trylast`), before any other plugin's report wrapper reads the
-report: every reporter sees the same skipped outcome, and one that renders pending scenarios in
-its own way (Cucumber's `pending` status) finds the `Pending` exception in `call.excinfo`.
+The guards also load alone (`-p pytest_bdd_livingdoc.guards`), without plugin.py: then the
+report hook below makes the same skip, so the run's outcome does not depend on which way the
+guards came. With the whole plugin it finds the report already skipped and does nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pytest_bdd.utils import registry_get_safe
 from pytest_bdd_livingdoc import options
 from pytest_bdd_livingdoc.pending import Pending
 
-REASON_PREFIX = "pending: "
+REASON_PREFIX = "Pending: "
 
 
 def pytest_configure(config: pytest.Config) -> None:

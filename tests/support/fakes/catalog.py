@@ -20,16 +20,24 @@ Modes, and what the service is expected to answer for each (app/catalog.py):
 | unavailable     | 503                                                 | 502             |
 | invalid_json    | 200 whose body is not JSON                          | 502             |
 | closed_port     | `base_url` names a loopback port nobody listens on  | 503 Retry-After |
+| drip            | 200, then its body one byte every `drip_seconds`    | 504             |
+| raw             | 200 with the body and headers `serve_raw` was given | (per body)      |
+
+`drip` never lets a read time out (each byte comes sooner than the timeout), so only a deadline
+on the whole call ends it; `in_flight` counts the drips still being sent. `raw` serves hostile
+bodies (gzip bombs, huge or deeply nested JSON...), streamed in 64 KiB chunks.
 """
 
 import argparse
 import asyncio
+import contextlib
 import json
 import socket
 import struct
 import threading
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
 from enum import StrEnum
 from typing import Any
 
@@ -54,6 +62,8 @@ class Mode(StrEnum):
     UNAVAILABLE = "unavailable"
     INVALID_JSON = "invalid_json"
     CLOSED_PORT = "closed_port"
+    DRIP = "drip"
+    RAW = "raw"
 
 
 def unused_loopback_port() -> int:
@@ -71,8 +81,19 @@ def catalog_item(item_id: str) -> dict[str, Any]:
 class FakeCatalog:
     """The catalog's behaviour, shared between the test thread and the server's thread."""
 
-    def __init__(self, *, slow_seconds: float = 5.0, max_hold_seconds: float = 30.0) -> None:
+    def __init__(
+        self,
+        *,
+        slow_seconds: float = 5.0,
+        max_hold_seconds: float = 30.0,
+        drip_seconds: float = 0.1,
+        drip_bytes: int = 300,
+    ) -> None:
         self.slow_seconds = slow_seconds
+        # A byte every tenth of a second: sooner than any read timeout the suite sets, so only
+        # a deadline on the whole call stops it; 300 bytes take 30 s (max_hold_seconds).
+        self.drip_seconds = drip_seconds
+        self.drip_bytes = drip_bytes
         # A stalled answer is released at reset or after this, so no handler outlives a run.
         self.max_hold_seconds = max_hold_seconds
         self.port: int | None = None
@@ -81,6 +102,8 @@ class FakeCatalog:
         self._closed_port: int | None = None
         self._released = threading.Event()
         self._requests: list[str] = []
+        self._raw: tuple[bytes, dict[str, str]] = (b"", {})
+        self._in_flight = 0
 
     @property
     def mode(self) -> Mode:
@@ -94,6 +117,12 @@ class FakeCatalog:
                 self._closed_port = unused_loopback_port()
             self._mode = mode
 
+    def serve_raw(self, body: bytes, headers: dict[str, str] | None = None) -> None:
+        """From now on, answer 200 with exactly this body and these headers (`raw` mode)."""
+        with self._lock:
+            self._raw = (body, {"content-type": "application/json", **(headers or {})})
+            self._mode = Mode.RAW
+
     def reset(self) -> None:
         """Back to normal; any stalled answer from the last test is let go."""
         with self._lock:
@@ -101,6 +130,13 @@ class FakeCatalog:
             self._released = threading.Event()
             self._mode = Mode.NORMAL
             self._requests = []
+            self._raw = (b"", {})
+
+    @property
+    def in_flight(self) -> int:
+        """Drips still being sent: their client has neither hung up nor had the whole body."""
+        with self._lock:
+            return self._in_flight
 
     @property
     def base_url(self) -> str:
@@ -133,11 +169,16 @@ class FakeCatalog:
         if not path.startswith("/data/") or not item_id:
             await _respond(send, 404, {"detail": "Not Found"})
             return
-        await self._answer(item_id, send)
+        await self._answer(item_id, receive, send)
 
-    async def _answer(self, item_id: str, send: Send) -> None:
+    async def _answer(self, item_id: str, receive: Receive, send: Send) -> None:
         mode, released = self._mode, self._released
-        if mode is Mode.SLOW:
+        if mode is Mode.DRIP:
+            await self._drip(self._drip_body(item_id), released, receive, send)
+        elif mode is Mode.RAW:
+            body, headers = self._raw
+            await _send_chunked(body, headers, receive, send)
+        elif mode is Mode.SLOW:
             await self._hold(released, self.slow_seconds)
             await _respond(send, 200, catalog_item(item_id))
         elif mode is Mode.HANG_MID_BODY:
@@ -158,6 +199,32 @@ class FakeCatalog:
             # NORMAL; RESET never gets here (the protocol drops the connection first), and in
             # CLOSED_PORT the service is pointed elsewhere.
             await _respond(send, 200, catalog_item(item_id))
+
+    def _drip_body(self, item_id: str) -> bytes:
+        body = json.dumps(catalog_item(item_id)).encode()
+        padding = max(0, self.drip_bytes - len(body) - len(b', "notes": ""'))
+        return body[:-1] + b', "notes": "' + b"." * padding + b'"}'
+
+    async def _drip(
+        self, body: bytes, released: threading.Event, receive: Receive, send: Send
+    ) -> None:
+        with self._lock:
+            self._in_flight += 1
+        try:
+            async with _watching_for_hang_up(receive) as hung_up:
+                await send(_start(200, len(body)))
+                deadline = time.monotonic() + self.max_hold_seconds
+                for index in range(len(body)):
+                    if hung_up.is_set() or released.is_set() or time.monotonic() > deadline:
+                        return
+                    more = index < len(body) - 1
+                    await send(_body(body[index : index + 1], more=more))
+                    if more:
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(hung_up.wait(), self.drip_seconds)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
 
     async def _hold(self, released: threading.Event, seconds: float) -> None:
         deadline = time.monotonic() + min(seconds, self.max_hold_seconds)
@@ -183,6 +250,44 @@ def _start(status: int, length: int) -> Message:
 async def _send_raw(send: Send, status: int, body: bytes) -> None:
     await send(_start(status, len(body)))
     await send({"type": "http.response.body", "body": body})
+
+
+CHUNK_BYTES = 64 * 1024
+
+
+@asynccontextmanager
+async def _watching_for_hang_up(receive: Receive) -> AsyncIterator[asyncio.Event]:
+    """An event set once the client hangs up, so an answer being sent can stop there."""
+    hung_up = asyncio.Event()
+
+    async def watch() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        hung_up.set()
+
+    watcher = asyncio.create_task(watch())
+    try:
+        yield hung_up
+    finally:
+        watcher.cancel()
+
+
+def _body(chunk: bytes, *, more: bool) -> Message:
+    return {"type": "http.response.body", "body": chunk, "more_body": more}
+
+
+async def _send_chunked(body: bytes, headers: dict[str, str], receive: Receive, send: Send) -> None:
+    raw_headers = [(name.encode(), value.encode()) for name, value in headers.items()]
+    raw_headers.append((b"content-length", str(len(body)).encode()))
+    async with _watching_for_hang_up(receive) as hung_up:
+        await send({"type": "http.response.start", "status": 200, "headers": raw_headers})
+        for start in range(0, len(body), CHUNK_BYTES):
+            if hung_up.is_set():
+                # The service refused the body part way: writing on would only fill the log.
+                return
+            await send(_body(body[start : start + CHUNK_BYTES], more=True))
+            await asyncio.sleep(0)  # let the hang-up be noticed between chunks
+        await send(_body(b"", more=False))
 
 
 async def _respond(send: Send, status: int, document: dict[str, Any]) -> None:

@@ -64,7 +64,11 @@ def _live_catalog(request: pytest.FixtureRequest) -> Iterator[None]:
         # per request keeps one test's stalled connection out of the next test's pool.
         aimed = settings.model_copy(update={"catalog_base_url": server.base_url})
         async with make_http_client(aimed) as http:
-            yield CatalogClient(http, retry_after_seconds=aimed.catalog_retry_after_seconds)
+            yield CatalogClient(
+                http,
+                retry_after_seconds=aimed.catalog_retry_after_seconds,
+                max_body_bytes=aimed.catalog_max_body_bytes,
+            )
 
     with overridden(app, get_catalog, live_catalog):
         yield
