@@ -12,7 +12,8 @@ TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # (measured: 2.5 s of CPU per process on this 2-core machine). Machines that set it get it back.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install test test-postgres test-durations merge-shards docs docs-html-deps lint migrate serve clean stress load bench mutation
+.PHONY: install test test-postgres test-durations merge-shards docs docs-html-deps steps \
+	gherkin-lint lint migrate serve clean stress load bench mutation
 
 # The living-documentation plugin (livingdoc/, its own distribution) is installed editable beside
 # the service: its entry point loads it into every pytest run.
@@ -22,7 +23,12 @@ $(STAMP): pyproject.toml livingdoc/pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ./livingdoc -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The Gherkin lint (gplint, from the npm registry: package.json, package-lock.json, .gplintrc),
+# run by tests/unit/test_gherkin_lint.py. Needs Node.js and npm.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
 
 # Cucumber's official HTML report (@cucumber/html-formatter, from the npm registry, pinned by
 # livingdoc/html-formatter/package-lock.json): `make docs` renders reports/cucumber-report.html
@@ -34,6 +40,8 @@ $(HTML_STAMP): $(HTML_FORMATTER)/package.json $(HTML_FORMATTER)/package-lock.jso
 	touch $(HTML_STAMP)
 
 docs-html-deps: $(HTML_STAMP)
+
+install: $(STAMP) $(NODE_STAMP) $(HTML_STAMP)
 
 # `make test SHARD=k/N` runs the k-th of N parts of the suite (pytest-split, by the durations
 # .test_durations records; `make test-durations` records them again) and writes that part's
@@ -54,16 +62,16 @@ SHARD_ARGS := --splits $(word 2,$(subst /, ,$(SHARD))) --group $(SHARD_GROUP) \
 	--living-docs=$(SHARD_DIR) --junitxml=$(SHARD_DIR)/junit.xml
 endif
 
-test: $(STAMP) $(HTML_STAMP)
+test: $(STAMP) $(NODE_STAMP) $(HTML_STAMP)
 	$(if $(SHARD),mkdir -p $(SHARD_DIR) && rm -f $(SHARD_DIR)/.coverage &&) \
 	$(SHARD_ENV) $(BIN)/python -m pytest --cov --cov-report=term $(SHARD_ARGS) $(PYTEST_ARGS)
 
-test-postgres: $(STAMP) $(HTML_STAMP)
+test-postgres: $(STAMP) $(NODE_STAMP) $(HTML_STAMP)
 	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/python -m pytest --cov --cov-report=term $(PYTEST_ARGS)
 
 # How long each test takes, for `make test SHARD=k/N` to split by: the whole suite in one
 # process, its durations written to .test_durations (kept in the repository).
-test-durations: $(STAMP) $(HTML_STAMP)
+test-durations: $(STAMP) $(NODE_STAMP) $(HTML_STAMP)
 	$(BIN)/python -m pytest -p no:randomly --store-durations --clean-durations \
 		--durations-path .test_durations $(PYTEST_ARGS)
 
@@ -99,6 +107,16 @@ docs: $(STAMP) $(HTML_STAMP)
 		node $(HTML_FORMATTER)/render.mjs reports/messages.ndjson reports/cucumber-report.html; \
 	fi; \
 	exit $$status
+
+# The step catalogue: every wording the step definitions allow, with a real example from the
+# features and where it is used, generated from step_defs/ (pytest-bdd-livingdoc's
+# --step-catalogue). The living documentation has it as a section too.
+steps: $(STAMP)
+	@$(BIN)/python -m pytest --step-catalogue -qq -p no:randomly
+
+# The Gherkin lint alone (the suite runs it too): gplint with .gplintrc over features/.
+gherkin-lint: $(NODE_STAMP)
+	node_modules/.bin/gplint -c .gplintrc features/
 
 # The whole suite 20 times in random orders, then once under -n auto; prints how many runs
 # failed and their seeds (tools/scripts/stress.py). STRESS_ARGS="--runs 5" for a shorter round.
@@ -159,5 +177,5 @@ serve: migrate
 	$(BIN)/uvicorn app.main:app --host 127.0.0.1 --port 8000 --no-server-header
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage* htmlcov reports mutants \
-		$(HTML_FORMATTER)/node_modules
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .coverage* htmlcov reports \
+		mutants $(HTML_FORMATTER)/node_modules

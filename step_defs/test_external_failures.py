@@ -10,7 +10,12 @@ from step_defs.support import api, catalog
 from step_defs.support.api import ActorHeaders
 from step_defs.support.context import ScenarioContext
 from step_defs.support.expect import expect_answer, expect_detail, expect_same
-from step_defs.support.types import CatalogAnswer, CatalogServerBehaviour, step_text
+from step_defs.support.types import (
+    CatalogAnswer,
+    CatalogFailure,
+    CatalogServerBehaviour,
+    step_text,
+)
 from tests.support.fakes.catalog import FakeCatalog, Mode, catalog_item
 
 scenarios("external_failures.feature")
@@ -21,29 +26,31 @@ def _route(ctx: ScenarioContext) -> respx.Route:
     return ctx.catalog_route
 
 
-@given(step_text('the catalog describes item "{code:Quoted}" as:'))
+@given(step_text("the catalog describes item {item code} as:"))
 def _(
     ctx: ScenarioContext,
     catalog_mock: respx.MockRouter,
-    code: str,
+    item_code: str,
     datatable: list[list[str]],
 ) -> None:
     data: dict[str, object] = {attribute: value for attribute, value in datatable}  # noqa: C416
-    ctx.catalog_items[code] = data
-    ctx.catalog_route = catalog.describe_item(catalog_mock, code, data)
+    ctx.catalog_items[item_code] = data
+    ctx.catalog_route = catalog.describe_item(catalog_mock, item_code, data)
 
 
-@given(step_text('the catalog does not know item "{code:Quoted}"'))
-def _(ctx: ScenarioContext, catalog_mock: respx.MockRouter, code: str) -> None:
-    ctx.catalog_route = catalog_mock.get(catalog.ITEM_PATH.format(code=code)).mock(
+@given(step_text("the catalog does not know item {item code}"))
+def _(ctx: ScenarioContext, catalog_mock: respx.MockRouter, item_code: str) -> None:
+    ctx.catalog_route = catalog_mock.get(catalog.ITEM_PATH.format(code=item_code)).mock(
         return_value=httpx.Response(404, json={"error": "no such item"})
     )
 
 
-@given(step_text("the catalog fails with a server error ({status:d})"))
-def _(ctx: ScenarioContext, catalog_mock: respx.MockRouter, status: int) -> None:
+@given(step_text("the catalog {catalog failure}"))
+def _(
+    ctx: ScenarioContext, catalog_mock: respx.MockRouter, catalog_failure: CatalogFailure
+) -> None:
     ctx.catalog_route = catalog.any_item(catalog_mock).mock(
-        return_value=httpx.Response(status, text="Internal error")
+        return_value=catalog.failure(catalog_failure)
     )
 
 
@@ -61,10 +68,10 @@ def _(ctx: ScenarioContext, catalog_mock: respx.MockRouter) -> None:
     )
 
 
-@given(step_text("the catalog answers with {answer:CatalogAnswer}"))
-def _(ctx: ScenarioContext, catalog_mock: respx.MockRouter, answer: CatalogAnswer) -> None:
+@given(step_text("the catalog answers with {unusable answer}"))
+def _(ctx: ScenarioContext, catalog_mock: respx.MockRouter, unusable_answer: CatalogAnswer) -> None:
     ctx.catalog_route = catalog.any_item(catalog_mock).mock(
-        return_value=catalog.unusable_answer(answer)
+        return_value=catalog.unusable_answer(unusable_answer)
     )
 
 
@@ -93,37 +100,39 @@ SERVER_MODES = {
 ANSWER_SLACK_SECONDS = 0.5
 
 
-@given(step_text('the catalog server describes item "{code:Quoted}"'))
-def _(ctx: ScenarioContext, catalog_server: FakeCatalog, code: str) -> None:
+@given(step_text("the catalog server describes item {item code}"))
+def _(ctx: ScenarioContext, catalog_server: FakeCatalog, item_code: str) -> None:
     catalog_server.set_mode(Mode.NORMAL)
-    ctx.catalog_items[code] = catalog_item(code)
+    ctx.catalog_items[item_code] = catalog_item(item_code)
 
 
-@given(step_text("the catalog server {behaviour:CatalogServerBehaviour}"))
-def _(catalog_server: FakeCatalog, behaviour: CatalogServerBehaviour) -> None:
-    catalog_server.set_mode(SERVER_MODES[behaviour])
+@given(step_text("the catalog server {misbehaviour}"))
+def _(catalog_server: FakeCatalog, misbehaviour: CatalogServerBehaviour) -> None:
+    catalog_server.set_mode(SERVER_MODES[misbehaviour])
 
 
-@when(step_text('{actor:Actor} looks up item "{code:Quoted}" in the catalog'))
+@when(step_text("{actor} looks up item {item code} in the catalog"))
 def _(
-    ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, actor: str, code: str
+    ctx: ScenarioContext, client: TestClient, headers_for: ActorHeaders, actor: str, item_code: str
 ) -> None:
-    ctx.record(api.catalog_item(client, headers_for(actor), code))
+    ctx.record(api.catalog_item(client, headers_for(actor), item_code))
 
 
-@then(step_text('{actor:Actor} sees what the catalog says about item "{code:Quoted}"'))
-def _(ctx: ScenarioContext, actor: str, code: str) -> None:
-    body = expect_answer(ctx.last, 200, f"{actor} should see the catalog's item {code}")
-    expected = {"item_id": code, "external_data": ctx.catalog_items[code]}
+@then(step_text("{actor} sees what the catalog says about item {item code}"))
+def _(ctx: ScenarioContext, actor: str, item_code: str) -> None:
+    body = expect_answer(ctx.last, 200, f"{actor} should see the catalog's item {item_code}")
+    expected = {"item_id": item_code, "external_data": ctx.catalog_items[item_code]}
     expect_same(body, expected, "what the catalog says, passed on unchanged", ctx.last)
 
 
-@then(step_text("the catalog was {calls:CatalogCalls}"))
-def _(catalog_mock: respx.MockRouter, ctx: ScenarioContext, calls: int) -> None:
-    expect_same(catalog_mock.calls.call_count, calls, "how often the catalog was asked", ctx.last)
+@then(step_text("the catalog was {asked how often}"))
+def _(catalog_mock: respx.MockRouter, ctx: ScenarioContext, asked_how_often: int) -> None:
+    expect_same(
+        catalog_mock.calls.call_count, asked_how_often, "how often the catalog was asked", ctx.last
+    )
 
 
-@then(step_text("{actor:Actor} has that answer within half a second of the catalog's time limit"))
+@then(step_text("{actor} has that answer within half a second of the catalog's time limit"))
 def _(ctx: ScenarioContext, live_settings: Settings, actor: str) -> None:
     # A promise to callers, not a benchmark: the slack is generous for a loaded machine.
     limit = live_settings.catalog_timeout_seconds + ANSWER_SLACK_SECONDS
@@ -131,33 +140,29 @@ def _(ctx: ScenarioContext, live_settings: Settings, actor: str) -> None:
     assert waited < limit, f"{actor} waited {waited:.2f}s, more than {limit:.2f}s"
 
 
-@then(step_text("{actor:Actor} is told the catalog has no such item (404)"))
+@then(step_text("{actor} is told the catalog has no such item"))
 def _(ctx: ScenarioContext, actor: str) -> None:
     expect_detail(ctx.last, 404, "External item not found", f"{actor} should be told")
 
 
-@then(step_text("{actor:Actor} is told the catalog is failing (502)"))
+@then(step_text("{actor} is told the catalog is failing"))
 def _(ctx: ScenarioContext, actor: str) -> None:
     expect_detail(ctx.last, 502, "External service error", f"{actor} should be told")
 
 
-@then(step_text("{actor:Actor} is told the catalog took too long (504)"))
+@then(step_text("{actor} is told the catalog took too long"))
 def _(ctx: ScenarioContext, actor: str) -> None:
     expect_detail(ctx.last, 504, "External service timed out", f"{actor} should be told")
 
 
-@then(
-    step_text(
-        "{actor:Actor} is told the catalog is unavailable and to retry in {seconds:d} seconds (503)"
-    )
-)
-def _(ctx: ScenarioContext, actor: str, seconds: int) -> None:
+@then(step_text("{actor} is told the catalog is unavailable and to retry in {number} seconds"))
+def _(ctx: ScenarioContext, actor: str, number: int) -> None:
     expect_detail(ctx.last, 503, "External service unavailable", f"{actor} should be told")
     retry_after = ctx.last.headers.get("Retry-After")
-    expect_same(retry_after, str(seconds), "when to try again", ctx.last)
+    expect_same(retry_after, str(number), "when to try again", ctx.last)
 
 
-@then(step_text("{actor:Actor} is told the catalog's answer was unusable (502)"))
+@then(step_text("{actor} is told the catalog's answer was unusable"))
 def _(ctx: ScenarioContext, actor: str) -> None:
     detail = "External service returned an invalid response"
     expect_detail(ctx.last, 502, detail, f"{actor} should be told")

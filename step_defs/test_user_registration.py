@@ -49,43 +49,48 @@ def _own_record(ctx: ScenarioContext, client: TestClient, actor: str) -> dict[st
     return record
 
 
-@when(step_text('{actor:Actor} registers as "{username:Quoted}"'))
+@when(step_text("{actor} registers as {username}"))
 def _(ctx: ScenarioContext, client: TestClient, faker: Faker, actor: str, username: str) -> None:
     _register(ctx, client, faker, actor, username=username)
 
 
-@when(step_text('{actor:Actor} registers with the email "{email:Quoted}"'))
+@when(step_text("{actor} registers with the email {email}"))
 def _(ctx: ScenarioContext, client: TestClient, faker: Faker, actor: str, email: str) -> None:
     _register(ctx, client, faker, actor, email=email)
 
 
-@when(step_text("{actor:Actor} registers with a password that is {password:Shape}"))
-def _(ctx: ScenarioContext, client: TestClient, faker: Faker, actor: str, password: str) -> None:
-    _register(ctx, client, faker, actor, password=password)
+@when(step_text("{actor} registers with a password that is {text shape}"))
+def _(ctx: ScenarioContext, client: TestClient, faker: Faker, actor: str, text_shape: str) -> None:
+    _register(ctx, client, faker, actor, password=text_shape)
 
 
-@when(step_text('{actor:Actor} registers with the full name "{full_name:Quoted}"'))
+@when(step_text("{actor} registers with the full name {full name}"))
 def _(ctx: ScenarioContext, client: TestClient, faker: Faker, actor: str, full_name: str) -> None:
     _register(ctx, client, faker, actor, full_name=full_name)
 
 
-@when(step_text("{actor:Actor} registers without a full name"))
+@when(step_text("{actor} registers with a full name that is {text shape}"))
+def _(ctx: ScenarioContext, client: TestClient, faker: Faker, actor: str, text_shape: str) -> None:
+    _register(ctx, client, faker, actor, full_name=text_shape)
+
+
+@when(step_text("{actor} registers without a full name"))
 def _(ctx: ScenarioContext, client: TestClient, faker: Faker, actor: str) -> None:
     _register(ctx, client, faker, actor, full_name=None)
 
 
-@when(step_text("{actor:Actor} registers asking {request:SmuggledRequest}"))
+@when(step_text("{actor} registers asking {smuggled request}"))
 def _(
     ctx: ScenarioContext,
     client: TestClient,
     faker: Faker,
     actor: str,
-    request: SmuggledRequest,
+    smuggled_request: SmuggledRequest,
 ) -> None:
-    _register(ctx, client, faker, actor, **request.extra_fields)
+    _register(ctx, client, faker, actor, **smuggled_request.extra_fields)
 
 
-@then(step_text("{actor:Actor}'s account is created as a member (201)"))
+@then(step_text("{actor}'s account is created as a member"))
 def _(ctx: ScenarioContext, actor: str) -> None:
     body = expect_answer(ctx.last, 201, f"{actor}'s account should be created")
     shown = {key: body.get(key) for key in ("username", "role", "is_active")}
@@ -95,30 +100,37 @@ def _(ctx: ScenarioContext, actor: str) -> None:
     assert not secrets, f"an account should never show its password\n{describe(ctx.last)}"
 
 
-@then(step_text('{actor:Actor}\'s email address is recorded as "{email:Quoted}"'))
+@then(step_text("{actor}'s email address is recorded as {email}"))
 def _(ctx: ScenarioContext, client: TestClient, actor: str, email: str) -> None:
     record = _own_record(ctx, client, actor)
     expect_same(record["email"], email, f"{actor}'s email address", ctx.last)
 
 
-@then(step_text("{actor:Actor}'s account shows no full name"))
+@then(step_text("{actor}'s full name is recorded as {full name}"))
+def _(ctx: ScenarioContext, client: TestClient, actor: str, full_name: str) -> None:
+    record = _own_record(ctx, client, actor)
+    expect_same(record["full_name"], full_name, f"{actor}'s full name", ctx.last)
+
+
+@then(step_text("{actor}'s account shows no full name"))
 def _(ctx: ScenarioContext, client: TestClient, actor: str) -> None:
     record = _own_record(ctx, client, actor)
     expect_same(record["full_name"], None, f"{actor}'s full name", ctx.last)
 
 
-@then(step_text("the registration is refused because of the {field:RegistrationField} (422)"))
-def _(ctx: ScenarioContext, field: str) -> None:
-    expect_refused_because_of(ctx.last, field, f"the registration should be refused over {field}")
+@then(step_text("the registration is refused because of the {account detail}"))
+def _(ctx: ScenarioContext, account_detail: str) -> None:
+    expectation = f"the registration should be refused over {account_detail}"
+    expect_refused_because_of(ctx.last, account_detail, expectation)
 
 
-@then(step_text("the registration is refused because it asks for more than an account (422)"))
+@then(step_text("the registration is refused because it asks for more than an account"))
 def _(ctx: ScenarioContext) -> None:
     expect_status(ctx.last, 422, "the registration should be refused")
     complaints = {error["type"] for error in body_of(ctx.last)["detail"]}
     expect_same(complaints, {"extra_forbidden"}, "why it was refused", ctx.last)
 
 
-@then(step_text("{actor:Actor} is told that username or email address is already taken (409)"))
+@then(step_text("{actor} is told that username or email address is already taken"))
 def _(ctx: ScenarioContext, actor: str) -> None:
     expect_detail(ctx.last, 409, DUPLICATE_ACCOUNT, f"{actor} should be told it is taken")

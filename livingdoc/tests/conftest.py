@@ -21,6 +21,8 @@ SLOW_MODULES = frozenset(
         "test_summary.py",
         "test_official_report.py",
         "test_sharding.py",
+        "test_wip.py",
+        "test_step_catalogue.py",
     }
 )
 

@@ -1,4 +1,5 @@
-"""The feature text lint finds URLs, HTTP verbs and JSON, and lets business language pass.
+"""The feature text lint finds URLs, HTTP verbs, status codes and JSON, and lets business
+language pass.
 
 test_guards.py runs it whole, through `findings_for(config)`, over a sample project.
 """
@@ -26,6 +27,14 @@ from pytest_bdd_livingdoc import feature_lint
         ('Then the error location is ["body", "price"]', "JSON", '["body",'),
         ('Then she sees "price": 0', "JSON", '"price": 0'),
         ('    """json', "JSON", '"""json'),
+        ("Then Alice is asked to sign in (401)", "status code", "(401)"),
+        ("Then the item is refused ( 422 )", "status code", "( 422 )"),
+        ("Then the answer has status 404", "status code", "status 404"),
+        ("Then Alice gets HTTP 503", "status code", "HTTP 503"),
+        ("Then the catalog answers with a 502", "status code", "a 502"),
+        ("Then Bob gets a 403, and nothing changes", "status code", "a 403"),
+        ("| fails | 409 Conflict |", "status code", "409 Conflict"),
+        ("Then she sees Not Found: 404 Not Found", "status code", "404 Not Found"),
     ],
 )
 def test_transport_detail_is_found(line: str, kind: str, match: str) -> None:
@@ -38,7 +47,11 @@ def test_transport_detail_is_found(line: str, kind: str, match: str) -> None:
     "line",
     [
         'When Alice offers a "Desk lamp" for 0.00',
-        "Then the item is refused because the price must be positive (422)",
+        "Then the item is refused because the price must be positive",
+        "Given Alice offers a 500 euro sofa and a 180 cm shelf",
+        "Then the sign-in is refused, to be tried again in 5 minutes",
+        "| 1000000.00 | 404 | 12.50 |",
+        "When Alice offers a lamp for 200.00 (a bargain)",
         "And Alice can get the lamp, post a letter and put it away",
         "And the lamp costs 1/2 of the chair, and/or less per item / month",
         "Given Alice, a member, whose email is alice@example.com",

@@ -4,6 +4,8 @@ Each function takes the harness's `client`, so every call goes through the real 
 """
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
+from decimal import Decimal
 
 from fastapi.testclient import TestClient
 from httpx2 import Response
@@ -18,6 +20,17 @@ MISSING_ID = 987_654_321
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def as_json_number(price: Decimal) -> int | float:
+    """A price as a client sends it when it sends a number: 15, 12.5, 12.345 (not a string)."""
+    exponent = price.as_tuple().exponent
+    return int(price) if isinstance(exponent, int) and exponent >= 0 else float(price)
+
+
+def timestamp(text: str) -> datetime:
+    """A time as the service writes it (ISO 8601, with its zone)."""
+    return datetime.fromisoformat(text)
 
 
 def sign_in(client: TestClient, username: str, password: str) -> Response:

@@ -1,8 +1,8 @@
-"""What each capability of the role matrix does, for whichever caller tries it.
+"""What each capability of a caller who has not signed in does (features/auth_roles.feature).
 
-"Their own" item is the first the caller offers; "someone else's" is the first offered by
-anyone else; "another member" is the first member who is not the caller. The matrix's
-Background introduces them.
+"Someone's item" is the first item the scenario offers, "a member" its first member; the rule's
+Background introduces them, so every call names something that exists and only the missing
+sign-in can be what is refused.
 """
 
 from faker import Faker
@@ -11,33 +11,19 @@ from httpx2 import Response
 
 from app.models import Role
 from step_defs.support import api
-from step_defs.support.context import ItemRef, ScenarioContext
+from step_defs.support.context import ScenarioContext
 from step_defs.support.types import Capability
 
+NO_TOKEN: api.Headers = {}
 NEW_PRICE = {"price": "9.99"}
 
 
-def _own_item(ctx: ScenarioContext, caller: str | None) -> ItemRef:
-    return next(ref for ref in ctx.items if ref.owner == caller)
+def _someones_item(ctx: ScenarioContext) -> int:
+    return ctx.items[0].id
 
 
-def _others_item(ctx: ScenarioContext, caller: str | None) -> ItemRef:
-    return next(ref for ref in ctx.items if ref.owner != caller)
-
-
-def _another_member(ctx: ScenarioContext, caller: str | None) -> int:
-    return next(
-        user.id for name, user in ctx.actors.items() if name != caller and user.role is Role.MEMBER
-    )
-
-
-def _new_account(faker: Faker) -> dict[str, object]:
-    return {
-        "username": "carol",
-        "email": "carol@example.com",
-        "full_name": f"Carol {faker.last_name()}",
-        "password": faker.password(length=14),
-    }
+def _a_member(ctx: ScenarioContext) -> int:
+    return next(user.id for user in ctx.actors.values() if user.role is Role.MEMBER)
 
 
 def _new_item(faker: Faker) -> dict[str, object]:
@@ -45,45 +31,30 @@ def _new_item(faker: Faker) -> dict[str, object]:
 
 
 def attempt(
-    capability: Capability,
-    client: TestClient,
-    ctx: ScenarioContext,
-    caller: str | None,
-    headers: api.Headers,
-    faker: Faker,
+    capability: Capability, client: TestClient, ctx: ScenarioContext, faker: Faker
 ) -> Response:
-    """Try `capability` as `caller` (None: anonymous) with `headers`; return the answer."""
+    """Try `capability` without a token; return the answer."""
     match capability:
         case Capability.BROWSE_ITEMS:
-            return api.list_items(client, headers)
+            return api.list_items(client, NO_TOKEN)
         case Capability.READ_ITEM:
-            return api.read_item(client, headers, _others_item(ctx, caller).id)
+            return api.read_item(client, NO_TOKEN, _someones_item(ctx))
         case Capability.OFFER_ITEM:
-            return api.offer_item(client, headers, _new_item(faker))
-        case Capability.CHANGE_OWN_ITEM:
-            return api.change_item(client, headers, _own_item(ctx, caller).id, NEW_PRICE)
-        case Capability.REMOVE_OWN_ITEM:
-            return api.remove_item(client, headers, _own_item(ctx, caller).id)
-        case Capability.CHANGE_OTHERS_ITEM:
-            return api.change_item(client, headers, _others_item(ctx, caller).id, NEW_PRICE)
-        case Capability.REMOVE_OTHERS_ITEM:
-            return api.remove_item(client, headers, _others_item(ctx, caller).id)
-        case Capability.REGISTER:
-            return api.register(client, _new_account(faker), headers)
+            return api.offer_item(client, NO_TOKEN, _new_item(faker))
+        case Capability.CHANGE_ITEM:
+            return api.change_item(client, NO_TOKEN, _someones_item(ctx), NEW_PRICE)
+        case Capability.REMOVE_ITEM:
+            return api.remove_item(client, NO_TOKEN, _someones_item(ctx))
         case Capability.LOOK_SELF_UP:
-            return api.own_record(client, headers)
+            return api.own_record(client, NO_TOKEN)
         case Capability.LOOK_UP_MEMBER:
-            return api.look_up_user(client, headers, _another_member(ctx, caller))
+            return api.look_up_user(client, NO_TOKEN, _a_member(ctx))
         case Capability.LIST_ACCOUNTS:
-            return api.list_users(client, headers)
+            return api.list_users(client, NO_TOKEN)
         case Capability.PROMOTE_MEMBER:
-            promotion = {"role": Role.ADMIN.value}
-            return api.change_user(client, headers, _another_member(ctx, caller), promotion)
+            return api.change_user(client, NO_TOKEN, _a_member(ctx), {"role": Role.ADMIN.value})
         case Capability.DEACTIVATE_MEMBER:
-            deactivation = {"is_active": False}
-            return api.change_user(client, headers, _another_member(ctx, caller), deactivation)
+            return api.change_user(client, NO_TOKEN, _a_member(ctx), {"is_active": False})
         case Capability.LOOK_UP_CATALOG_ITEM:
-            return api.catalog_item(client, headers, next(iter(ctx.catalog_items)))
-        case Capability.CHECK_HEALTH:
-            return api.health(client)
+            return api.catalog_item(client, NO_TOKEN, next(iter(ctx.catalog_items)))
     raise AssertionError(f"no recipe for {capability.value!r}")

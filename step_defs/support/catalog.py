@@ -3,7 +3,7 @@
 import httpx
 import respx
 
-from step_defs.support.types import CatalogAnswer
+from step_defs.support.types import CatalogAnswer, CatalogFailure
 
 ITEM_PATH = "/data/{code}"
 ANY_ITEM = r"^/data/[^/]+$"
@@ -16,6 +16,18 @@ def describe_item(router: respx.MockRouter, code: str, data: dict[str, object]) 
 def any_item(router: respx.MockRouter) -> respx.Route:
     """Every item code leads here, for failures that do not depend on the item."""
     return router.get(path__regex=ANY_ITEM)
+
+
+# The status each way the catalog reports its own failure comes with.
+FAILURE_STATUS = {
+    CatalogFailure.INTERNAL_ERROR: 500,
+    CatalogFailure.BAD_GATEWAY: 502,
+    CatalogFailure.UNAVAILABLE: 503,
+}
+
+
+def failure(kind: CatalogFailure) -> httpx.Response:
+    return httpx.Response(FAILURE_STATUS[kind], text="Internal error")
 
 
 def unusable_answer(answer: CatalogAnswer) -> httpx.Response:

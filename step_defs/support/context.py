@@ -27,11 +27,9 @@ class ScenarioContext:
 
     actors: dict[str, User] = field(default_factory=dict)
     passwords: dict[str, str] = field(default_factory=dict)
-    # A token an actor holds on purpose (crafted, or deliberately none); everyone else gets
-    # a fresh token from the harness.
-    held_tokens: dict[str, str | None] = field(default_factory=dict)
-    # An Authorization header an actor sends exactly as written, wrong on purpose.
-    sent_authorization: dict[str, str] = field(default_factory=dict)
+    # The token each actor holds: the one the service issued when they signed in (the first
+    # time they called it, or when a step says they signed in).
+    held_tokens: dict[str, str] = field(default_factory=dict)
     items: list[ItemRef] = field(default_factory=list)
     responses: list[Response] = field(default_factory=list)
     # The last body sent, for outcomes such as "described exactly as offered".

@@ -1,80 +1,86 @@
-"""Typed step arguments: each parse type turns a phrase of a feature into the value a step needs.
+"""The vocabulary of the steps: each {placeholder} of a step's wording, and the value it becomes.
 
-Steps are declared with `step_text(...)`, so `{price:Money}` arrives as a Decimal, `{role:Role}`
-as a Role, and so on; no step re-parses a string. Patterns are anchored alternatives, which also
-keeps any two step texts from matching the same sentence.
+Steps are declared with `step_text(...)`, a Cucumber Expression over this vocabulary
+(pytest_bdd_livingdoc.expressions): `{price}` arrives as a Decimal, `{role}` as a Role, and so on;
+no step re-parses a string. `a/an`, `he/she/they` and the like are Cucumber's alternative text,
+`(s)` optional text. Each placeholder says what it stands for: `make steps` lists them for the
+people who write the features. Phrases are closed lists, which also keeps two wordings from
+matching the same sentence.
 """
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
-from typing import Any
 
-from parse import with_pattern
-from pytest_bdd import parsers
+from pytest_bdd_livingdoc.expressions import CucumberExpression, Vocabulary
 
 from app.models import Role
 
-
-def _alternatives(phrases: list[str]) -> str:
-    # Longest first, so a phrase that extends another is tried before it.
-    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+WORDS = Vocabulary()
 
 
-def _enum_type(enum: type[Enum]) -> Callable[[str], Any]:
-    @with_pattern(_alternatives([str(member.value) for member in enum]))
-    def convert(text: str) -> Enum:
-        return enum(text)
-
-    return convert
+def step_text(text: str, *names: str) -> CucumberExpression:
+    """A step pattern over the vocabulary below; `names` name repeated placeholders in order."""
+    return WORDS.expression(text, *names)
 
 
-@with_pattern(r"[A-Z][a-z]+")
-def actor(text: str) -> str:
-    """A named person: Alice, Bob, Olivia..."""
-    return text
+# --- people ---------------------------------------------------------------------------------
+
+WORDS.define(
+    "actor",
+    r"[A-Z][a-z]+",
+    description="a person, by first name: Alice is a member, Bob another member, Olivia an admin",
+)
 
 
-@with_pattern(r"[A-Z][a-z]+|an anonymous caller")
-def caller(text: str) -> str | None:
-    """A named person, or None for someone who presents no token at all."""
-    return None if text == "an anonymous caller" else text
-
-
-@with_pattern(r"[A-Z][a-z]+|herself|himself|themselves")
-def subject(text: str) -> str | None:
-    """Whom an action is about; None means the actor themselves."""
+def _subject(text: str) -> str | None:
     return None if text in {"herself", "himself", "themselves"} else text
 
 
-@with_pattern(r"a member|another member|an admin")
-def role(text: str) -> Role:
-    return Role.ADMIN if text == "an admin" else Role.MEMBER
+WORDS.define(
+    "person",
+    r"[A-Z][a-z]+|herself|himself|themselves",
+    _subject,
+    description="whom an action is about: a person, or the actor herself (himself, themselves)",
+)
+WORDS.phrases(
+    "role",
+    {"a member": Role.MEMBER, "another member": Role.MEMBER, "an admin": Role.ADMIN},
+    description="what a person may do",
+)
+WORDS.phrases(
+    "can or cannot",
+    {"can": True, "can now": True, "cannot": False, "can no longer": False},
+    description="whether the person is able to",
+)
 
+# --- values ---------------------------------------------------------------------------------
 
-@with_pattern(r"-?\d+(?:\.\d+)?")
-def money(text: str) -> Decimal:
-    return Decimal(text)
-
-
-@with_pattern(r"for -?\d+(?:\.\d+)?|without a price")
-def price_term(text: str) -> Decimal | None:
-    """`for 12.50` is a price; `without a price` is an offer that leaves it out."""
-    return None if text == "without a price" else Decimal(text.removeprefix("for "))
-
+WORDS.define(
+    "price",
+    r"-?\d+(?:\.\d+)?",
+    Decimal,
+    description="an amount of money, with a decimal point: 24.99",
+)
+WORDS.define("number", r"\d+", int, description="a whole number")
+WORDS.quoted("item name", description="the name of an item, in double quotes")
+WORDS.quoted("written price", description="a price exactly as someone types it, in double quotes")
+WORDS.quoted("search text", description="what someone types to look for items, in double quotes")
+WORDS.quoted("username", description="a username, in double quotes")
+WORDS.quoted("password", description="a password, in double quotes")
+WORDS.quoted("email", description="an email address, in double quotes")
+WORDS.quoted("full name", description="a person's full name, in double quotes")
+WORDS.quoted("item code", description="the supplier's code of an item, in double quotes")
 
 FILLER = "Hand-carved walnut desk organiser with three drawers and a brass handle. "
 
 
-@with_pattern(r"empty|only spaces|\d+ characters long")
-def shaped_text(text: str) -> str:
-    """Text whose content does not matter, only its shape: empty, blank, or an exact length."""
+def _shaped_text(text: str) -> str:
     if text == "empty":
         return ""
     if text == "only spaces":
         return "     "
+    if text == "broken over two lines":
+        return "Walnut desk\norganiser"
     length = int(text.split()[0])
     if length == 0:
         return ""
@@ -82,60 +88,39 @@ def shaped_text(text: str) -> str:
     return (FILLER * (length // len(FILLER) + 1))[: length - 1] + "."
 
 
-@with_pattern(r'[^"]*')
-def quoted(text: str) -> str:
-    """The inside of a double-quoted value; it may be empty or only spaces."""
-    return text
+WORDS.define(
+    "text shape",
+    r"empty|only spaces|broken over two lines|\d+ characters long",
+    _shaped_text,
+    description="text whose content does not matter, only its shape",
+    phrases=("empty", "only spaces", "broken over two lines", "N characters long"),
+)
 
-
-@with_pattern(r"an?")
-def article(text: str) -> str:
-    return text
-
-
-@with_pattern(r"he|she|they")
-def pronoun(text: str) -> str:
-    return text
-
-
-@with_pattern(r"herself|himself|themselves")
-def reflexive(text: str) -> str:
-    return text
-
-
-@with_pattern(r"her|his|their")
-def possessive(text: str) -> str:
-    return text
-
-
-@with_pattern(r"can now|can no longer|can|cannot")
-def can(text: str) -> bool:
-    return text in {"can", "can now"}
-
-
-ITEM_FIELDS = {"name": "name", "price": "price", "description": "description"}
-REGISTRATION_FIELDS = {
+ITEM_DETAILS = {"name": "name", "price": "price", "description": "description"}
+ACCOUNT_DETAILS = {
     "username": "username",
     "email address": "email",
     "password": "password",
     "full name": "full_name",
 }
-
-
-@with_pattern(_alternatives(list(ITEM_FIELDS)))
-def item_field(text: str) -> str:
-    """An item attribute as a member says it, converted to the name the service reports."""
-    return ITEM_FIELDS[text]
-
-
-@with_pattern(_alternatives(list(REGISTRATION_FIELDS)))
-def registration_field(text: str) -> str:
-    return REGISTRATION_FIELDS[text]
-
-
-@with_pattern(r"never asked|asked once|asked twice")
-def catalog_calls(text: str) -> int:
-    return {"never asked": 0, "asked once": 1, "asked twice": 2}[text]
+# The details of an account as the features name them, and as the service answers them.
+RECORD_DETAILS = {
+    "account number": "id",
+    "username": "username",
+    "full name": "full_name",
+    "email address": "email",
+    "role": "role",
+    "active": "is_active",
+    "joined": "created_at",
+}
+WORDS.phrases(
+    "item detail", ITEM_DETAILS, description="a detail of an item, as the service names it"
+)
+WORDS.phrases(
+    "account detail",
+    ACCOUNT_DETAILS,
+    description="a detail of a registration, as the service names it",
+)
 
 
 class Capability(Enum):
@@ -144,44 +129,22 @@ class Capability(Enum):
     BROWSE_ITEMS = "browse the items"
     READ_ITEM = "read an item"
     OFFER_ITEM = "offer an item"
-    CHANGE_OWN_ITEM = "change their own item"
-    REMOVE_OWN_ITEM = "remove their own item"
-    CHANGE_OTHERS_ITEM = "change someone else's item"
-    REMOVE_OTHERS_ITEM = "remove someone else's item"
-    REGISTER = "register an account"
+    CHANGE_ITEM = "change someone's item"
+    REMOVE_ITEM = "remove someone's item"
     LOOK_SELF_UP = "look themselves up"
-    LOOK_UP_MEMBER = "look up another member"
+    LOOK_UP_MEMBER = "look up a member"
     LIST_ACCOUNTS = "list every account"
     PROMOTE_MEMBER = "make a member an admin"
     DEACTIVATE_MEMBER = "deactivate a member"
     LOOK_UP_CATALOG_ITEM = "look up an item in the catalog"
-    CHECK_HEALTH = "check that the service is up"
 
 
-class TokenKind(Enum):
-    """A token an actor may hold; support/tokens.py makes each one."""
+class CatalogFailure(Enum):
+    """How the catalog reports its own failure; support/catalog.py answers each one."""
 
-    VALID = "valid"
-    ABOUT_TO_EXPIRE = "about to expire"
-    MALFORMED = "malformed"
-    EXPIRED = "expired a minute ago"
-    FORGED = "forged with another key"
-    UNSIGNED = "unsigned"
-    WITHOUT_EXPIRY = "missing its expiry"
-    FOR_UNKNOWN_ACCOUNT = "issued for an account that no longer exists"
-    OTHER_ALGORITHM = "signed with an algorithm the service does not use"
-    TAMPERED = "altered after it was signed"
-    WITHOUT_SUBJECT = "missing its subject"
-
-
-class Presentation(Enum):
-    """A way of sending a token other than `Authorization: Bearer <token>`; see tokens.py."""
-
-    NO_SCHEME = "without saying it is a bearer token"
-    OTHER_SCHEME = "under another scheme than bearer"
-    PASSWORD_INSTEAD = "as a username and password instead"
-    EMPTY_BEARER = "as a bearer header with the token left out"
-    TRAILING_WORDS = "with extra words after the token"
+    INTERNAL_ERROR = "fails with an internal error"
+    BAD_GATEWAY = "fails behind its own gateway"
+    UNAVAILABLE = "says it is unavailable"
 
 
 class CatalogServerBehaviour(Enum):
@@ -224,47 +187,47 @@ class SmuggledRequest(Enum):
         return fields[self]
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What a caller should be told: a verdict and the status that carries it."""
-
-    verdict: str
-    status: int
-
-
-@with_pattern(r"(?:allowed|refused|asked to sign in) \(\d{3}\)")
-def outcome(text: str) -> Outcome:
-    verdict, _, status = text.rpartition(" (")
-    return Outcome(verdict=verdict, status=int(status.rstrip(")")))
-
-
-TYPES: dict[str, Callable[[str], Any]] = {
-    "Actor": actor,
-    "Caller": caller,
-    "Subject": subject,
-    "Role": role,
-    "Money": money,
-    "PriceTerm": price_term,
-    "Shape": shaped_text,
-    "Quoted": quoted,
-    "Article": article,
-    "Pronoun": pronoun,
-    "Reflexive": reflexive,
-    "Possessive": possessive,
-    "Can": can,
-    "ItemField": item_field,
-    "RegistrationField": registration_field,
-    "CatalogCalls": catalog_calls,
-    "Capability": _enum_type(Capability),
-    "TokenKind": _enum_type(TokenKind),
-    "Presentation": _enum_type(Presentation),
-    "CatalogServerBehaviour": _enum_type(CatalogServerBehaviour),
-    "CatalogAnswer": _enum_type(CatalogAnswer),
-    "SmuggledRequest": _enum_type(SmuggledRequest),
-    "Outcome": outcome,
-}
+WORDS.enum("capability", Capability, description="something a caller may try to do")
+WORDS.enum("catalog failure", CatalogFailure, description="how the catalog says it failed")
+WORDS.enum(
+    "misbehaviour",
+    CatalogServerBehaviour,
+    description="how a real catalog server misbehaves on the network",
+)
+WORDS.enum("unusable answer", CatalogAnswer, description="an answer that is not an item")
+WORDS.enum(
+    "smuggled request",
+    SmuggledRequest,
+    description="more than an account, asked for in a registration",
+)
 
 
-def step_text(text: str) -> parsers.parse:
-    """A step pattern that knows every type above."""
-    return parsers.parse(text, extra_types=TYPES)
+def _failures(text: str) -> int:
+    return 1 if text.startswith("once") else int(text.split()[0])
+
+
+WORDS.define(
+    "failures",
+    r"once more|once|\d+ more times|\d+ times",
+    _failures,
+    description="how many failed attempts",
+    phrases=("once", "once more", "N times", "N more times"),
+)
+
+
+def _seconds(text: str) -> float:
+    return 60.0 if text == "a minute" else 60.0 * int(text.split()[0])
+
+
+WORDS.define(
+    "time",
+    r"a minute|\d+ more minutes|\d+ minutes",
+    _seconds,
+    description="a while, in minutes",
+    phrases=("a minute", "N minutes", "N more minutes"),
+)
+WORDS.phrases(
+    "asked how often",
+    {"never asked": 0, "asked once": 1, "asked twice": 2},
+    description="how many times the catalog was asked",
+)

@@ -1,9 +1,10 @@
 """Every token the suite builds: the genuine one login issues, and each kind the service refuses.
 
 The one place tokens are forged. The unit tests (`REJECTED_TOKENS`), the JWT attack catalogue
-(tests/support/jwt_attacks.py) and the acceptance steps (step_defs/support/tokens.py) all build
-theirs here, so a refusal proven in one is the same token as in the others. Every forged token
-but the first few is a real, correctly signed token that is wrong in exactly one respect.
+(tests/support/jwt_attacks.py) and the acceptance step for a sign-in made minutes ago
+(step_defs/test_auth_roles.py) all build theirs here, so a refusal proven in one is the same token
+as in the others. Every forged token but the first few is a real, correctly signed token that is
+wrong in exactly one respect.
 """
 
 import base64
@@ -79,11 +80,6 @@ def expired(settings: Settings, subject: int, ago: timedelta = timedelta(minutes
     """A genuine token whose lifetime ended `ago`."""
     lifetime = timedelta(minutes=settings.access_token_expire_minutes)
     return genuine(settings, subject, now=datetime.now(UTC) - lifetime - ago)
-
-
-def about_to_expire(settings: Settings, subject: int) -> str:
-    lifetime = timedelta(minutes=settings.access_token_expire_minutes)
-    return genuine(settings, subject, now=datetime.now(UTC) - lifetime + timedelta(minutes=1))
 
 
 def signed(settings: Settings, subject: int | str | None, **overrides: Any) -> str:

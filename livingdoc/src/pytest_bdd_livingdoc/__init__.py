@@ -6,7 +6,9 @@ merges the run with the parsed feature tree and writes `DIR/living-docs/index.ht
 self-contained page), `DIR/cucumber.json` and `DIR/messages.ndjson` (Cucumber Messages). The
 project's own tests call the checks of the specification: `catalogue.drift_report_for(config)`
 and `feature_lint.findings_for(config)`. Step definitions may raise `Pending` (not written yet)
-and match with `CucumberExpression`.
+and match with `CucumberExpression` (a project's own parameter types in an
+`expressions.Vocabulary`). `pytest --step-catalogue` prints the wording the step definitions allow
+(step_catalogue.py).
 """
 
 from pytest_bdd_livingdoc.expressions import CucumberExpression

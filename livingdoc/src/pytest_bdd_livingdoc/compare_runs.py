@@ -143,6 +143,7 @@ def record(path: Path) -> dict[str, Any]:
         "definitions": sorted(data["definitions"], key=json.dumps),
         "features_dir": data["features_dir"],
         "operations": data["operations"],
+        "steps_section": data.get("steps_section"),
     }
 
 

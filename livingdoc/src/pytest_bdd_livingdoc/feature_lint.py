@@ -1,8 +1,9 @@
 """Keeps transport detail out of the specification.
 
-A feature states behaviour in the product owner's words; the URL, the HTTP verb and the JSON that
-carry it belong to the step definitions. Any of them in a `.feature` file means a step is
-describing plumbing, so the whole text is checked, comments, tables and doc strings included.
+A feature states behaviour in the product owner's words; the URL, the HTTP verb, the status code
+and the JSON that carry it belong to the step definitions. Any of them in a `.feature` file means
+a step is describing plumbing, so the whole text is checked, comments, tables and doc strings
+included.
 A project calls `findings_for(config)` from a test of its own (the features are under pytest-bdd's
 `bdd_features_base_dir`) and fails it with `report(findings)`.
 """
@@ -32,7 +33,26 @@ _JSON = re.compile(
     r"""|"[^"\n]*"\s*:\s*(?:["\[{\d-]|true\b|false\b|null\b)"""  # "key": value
     r'|(?:"{3}|`{3})\s*json\b'  # a doc string declared as JSON
 )
-RULES = (("URL", _URL), ("HTTP verb", _HTTP_VERB), ("JSON", _JSON))
+# A status code as plumbing writes it: "(401)", "status 404", "HTTP 503", "a 422", "409 Conflict".
+# A bare number stays prose ("180 cm", "5 minutes", "a price of 500").
+_REASONS = (
+    "OK|Created|Accepted|No Content|Moved|Found|Not Modified|Bad Request|Unauthorized|"
+    "Forbidden|Not Found|Method Not Allowed|Conflict|Gone|Payload Too Large|"
+    "Unsupported Media Type|Unprocessable|Too Many Requests|Internal Server Error|Bad Gateway|"
+    "Service Unavailable|Gateway Timeout"
+)
+_STATUS_CODE = re.compile(
+    r"\(\s*[1-5]\d\d\s*\)"
+    r"|\b(?:HTTP|[Ss]tatus(?: code)?|[Cc]ode)\s*[1-5]\d\d\b"
+    r"|\ban?\s+[1-5]\d\d\b(?!\s*(?:[a-z]|\.\d))"
+    rf"|\b[1-5]\d\d\s+(?:{_REASONS})\b"
+)
+RULES = (
+    ("URL", _URL),
+    ("HTTP verb", _HTTP_VERB),
+    ("status code", _STATUS_CODE),
+    ("JSON", _JSON),
+)
 
 
 @dataclass(frozen=True)
@@ -81,5 +101,6 @@ def report(findings: list[Finding]) -> str:
     listing = "\n".join(f"  {finding}" for finding in findings)
     return (
         f"{len(findings)} piece(s) of transport detail in the features; say what the user "
-        f"does and sees, and leave URLs, HTTP verbs and JSON to the step definitions:\n{listing}"
+        f"does and sees, and leave URLs, HTTP verbs, status codes and JSON to the step "
+        f"definitions:\n{listing}"
     )

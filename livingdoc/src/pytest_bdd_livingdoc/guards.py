@@ -10,6 +10,11 @@ loud:
 - it looks a step definition up only when the scenario reaches that step, so undefined steps are
   reported one at a time, after the earlier steps have already acted, and not at all when an
   earlier step skips the scenario.
+
+An undefined step is reported with the closest wordings the visible step definitions allow
+(suggestions.py). A scenario tagged as work in progress (`@wip`, the tag `livingdoc_wip_tag`
+names) whose steps are not all defined is pending instead of failed: the guard raises `Pending`
+(wip.py says what becomes of it).
 """
 
 import inspect
@@ -21,15 +26,33 @@ from _pytest.fixtures import FixtureRequest
 from pytest_bdd.exceptions import StepDefinitionNotFoundError
 from pytest_bdd.parser import Feature, Scenario, Step
 
+from pytest_bdd_livingdoc import options
+from pytest_bdd_livingdoc.pending import Pending
+
 # pytest-bdd's own lookup (remembered per test module when the cache is on): the guard asks what
 # pytest-bdd will ask.
 from pytest_bdd_livingdoc.step_lookup import find_fixturedefs_for_step, verify
+from pytest_bdd_livingdoc.suggestions import Suggestion, suggestions_for
 
 
-def pytest_configure() -> None:
+class UndefinedStepError(StepDefinitionNotFoundError):
+    """pytest-bdd's error for a step no definition matches, with the closest wordings."""
+
+    def __init__(self, message: str, suggestions: list[Suggestion]) -> None:
+        super().__init__(message)
+        self.suggestions = suggestions
+
+
+class PendingStepError(UndefinedStepError, Pending):
+    """An undefined step of work in progress: reporters mark it `pending`, not `undefined`."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
     # The up-front lookup calls a private pytest-bdd function: refuse to start on a pytest-bdd
     # where it moved, rather than pass scenarios whose steps were never looked up.
     verify(replaceable=False)
+    # What a pending scenario becomes, when the guards are loaded alone (by name: once only).
+    config.pluginmanager.import_plugin("pytest_bdd_livingdoc.wip")
 
 
 def _is_async(func: Callable[..., object]) -> bool:
@@ -68,6 +91,10 @@ def pytest_bdd_before_scenario(
     missing = undefined_steps(request, scenario)
     if not missing:
         return
+    wip = options.wip_tag(request.config)
+    in_progress = request.node.get_closest_marker(wip) is not None
+    error = PendingStepError if in_progress else UndefinedStepError
+    suggested = {step.line_number: suggestions_for(request, step) for step in missing}
     for step in missing:
         # The hook pytest-bdd fires for the one undefined step it finds, so reporters that listen
         # to it (cucumber JSON, living docs) hear about every step this guard finds.
@@ -76,19 +103,30 @@ def pytest_bdd_before_scenario(
             feature=feature,
             scenario=scenario,
             step=step,
-            exception=StepDefinitionNotFoundError(
+            exception=error(
                 f"Step definition is not found: {step}. Line {step.line_number} in scenario "
-                f'"{scenario.name}" in the feature "{feature.filename}"'
+                f'"{scenario.name}" in the feature "{feature.filename}"',
+                suggested[step.line_number],
             ),
         )
     listing = "\n".join(
         f"  {_where(request, feature, step.line_number)}  {step.keyword.strip()} {step.name!r}"
         f"  -> needs @{step.type}({step.name!r})"
+        + "".join(
+            f"\n      closest wording: {step.keyword.strip()} {suggestion}"
+            for suggestion in suggested[step.line_number]
+        )
         for step in missing
     )
+    where = _where(request, feature, scenario.line_number)
+    if in_progress:
+        raise Pending(
+            f"Scenario {scenario.name!r} ({where}) is work in progress (@{wip}) with "
+            f"{len(missing)} undefined step(s); no step ran:\n{listing}"
+        )
     pytest.fail(
-        f"Scenario {scenario.name!r} ({_where(request, feature, scenario.line_number)}) has "
-        f"{len(missing)} undefined step(s); no step ran:\n{listing}",
+        f"Scenario {scenario.name!r} ({where}) has {len(missing)} undefined step(s); no step "
+        f"ran:\n{listing}",
         pytrace=False,
     )
 

@@ -24,6 +24,7 @@ import orjson
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from pytest_bdd_livingdoc import step_catalogue
 from pytest_bdd_livingdoc.model import (
     STATUS_ORDER,
     Background,
@@ -52,7 +53,8 @@ _SYMBOL = {
 _ENVIRONMENT: Environment | None = None
 
 
-def render_page(document: Document) -> str:
+def render_page(document: Document, steps_section: str | None = None) -> str:
+    """The page; `steps_section` is the step catalogue's section (`render_steps`), if any."""
     index = {id(case): number for number, case in enumerate(document.cases())}
     return (
         _environment()
@@ -69,7 +71,18 @@ def render_page(document: Document) -> str:
             data_element=DATA_ELEMENT,
             style=Markup(_asset("style.css")),
             script=Markup(_asset("script.js")),
+            steps_section=None if steps_section is None else Markup(steps_section),
         )
+    )
+
+
+def render_steps(steps: step_catalogue.StepCatalogue) -> str:
+    """The step catalogue's section of the page (templates/steps.html.j2). Rendered where the
+    step definitions are known (the run) and kept in the record, so merged shards show it."""
+    return (
+        _environment()
+        .get_template("steps.html.j2")
+        .render(steps=steps, step_heading=step_catalogue.heading, step_uses=step_catalogue.uses)
     )
 
 

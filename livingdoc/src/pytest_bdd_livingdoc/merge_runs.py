@@ -133,6 +133,7 @@ def merge_records(shards: list[Shard], rootdir: Path) -> Record:
         bound=sorted({path for record in records for path in record.bound}),
         operations=next((r.operations for r in records if r.operations is not None), None),
         runs=runs,
+        steps_section=next((r.steps_section for r in records if r.steps_section), None),
     )
 
 

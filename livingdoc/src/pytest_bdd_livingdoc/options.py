@@ -11,6 +11,7 @@ STEP_LOOKUP_CACHE = "livingdoc_step_lookup_cache"
 STEP_PACKAGES = "livingdoc_step_packages"
 OPENAPI = "living_docs_openapi"
 TITLE = "living_docs_title"
+WIP_TAG = "livingdoc_wip_tag"
 
 
 def add_ini_options(parser: pytest.Parser) -> None:
@@ -42,6 +43,22 @@ def add_ini_options(parser: pytest.Parser) -> None:
         default="",
     )
     parser.addini(TITLE, "title of the living documentation page", default="")
+    parser.addini(
+        WIP_TAG,
+        "the tag (a registered marker) of work in progress: a scenario carrying it whose steps "
+        "are not all defined is pending, not failed",
+        default="wip",
+    )
+
+
+def wip_tag(config: pytest.Config) -> str:
+    """The work-in-progress tag, without its "@"; `wip` where the option is not registered (the
+    guards loaded alone, without the plugin's options)."""
+    try:
+        tag: str = config.getini(WIP_TAG)
+    except ValueError:
+        return "wip"
+    return tag.lstrip("@")
 
 
 def features_dir(config: pytest.Config) -> Path:

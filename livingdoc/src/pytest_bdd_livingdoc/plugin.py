@@ -41,7 +41,7 @@ from pytest_bdd.parser import Step as BddStep
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 from pytest_bdd.utils import registry_get_safe
 
-from pytest_bdd_livingdoc import definitions, errors, options, step_lookup
+from pytest_bdd_livingdoc import definitions, errors, options, step_catalogue, step_lookup
 from pytest_bdd_livingdoc.api import RequestRecorder, load_operations
 from pytest_bdd_livingdoc.features import find_feature_files, parse_features, relative_path
 from pytest_bdd_livingdoc.model import ApiCall, Meta, Run, RunError, Status, StepDefinition
@@ -71,7 +71,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="write DIR/living-docs/index.html, DIR/cucumber.json and DIR/messages.ndjson for "
         "the pytest-bdd scenarios",
     )
+    step_catalogue.add_option(group)
     options.add_ini_options(parser)
+
+
+def pytest_cmdline_main(config: pytest.Config) -> int | None:
+    if config.getoption(step_catalogue.OPTION):
+        return step_catalogue.show(config)
+    return None
 
 
 @pytest.hookimpl(wrapper=True)
@@ -90,6 +97,8 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> Generator[None
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # The @wip marker (wip.py).
+    config.pluginmanager.import_plugin("pytest_bdd_livingdoc.wip")
     if config.getini(options.STEP_LOOKUP_CACHE):
         step_lookup.install(config)
     if config.getini(options.GUARDS):
@@ -249,15 +258,18 @@ class LivingDocs:
         )
 
     def pytest_bdd_step_func_lookup_error(
-        self, request: pytest.FixtureRequest, step: BddStep
+        self, request: pytest.FixtureRequest, step: BddStep, exception: Exception
     ) -> None:
         trace = request.node.stash.get(TRACE, None)
         if trace is not None:
             message = f'No step definition matches {step.type.capitalize()} "{step.name}"'
+            # The undefined-step guard's error names the closest wordings (suggestions.py), and
+            # is a `Pending` for a scenario of work in progress (@wip): not written yet.
+            for suggestion in getattr(exception, "suggestions", []):
+                message += f"\nclosest wording: {step.keyword.strip()} {suggestion}"
+            status = Status.PENDING if isinstance(exception, Pending) else Status.UNDEFINED
             trace.events.append(
-                StepEvent(
-                    step.line_number, Status.UNDEFINED, message=message, started_at=time.time()
-                )
+                StepEvent(step.line_number, status, message=message, started_at=time.time())
             )
 
     def _finish_step(
@@ -370,6 +382,7 @@ class LivingDocs:
             operations=load_operations(spec) if spec else None,
             runs=[Run.from_record(record) for record in self.records],
             shard=_shard(self.config),
+            steps_section=_steps_section(self.config),
         )
         self.written = write_outputs(
             output=self.output,
@@ -397,6 +410,15 @@ def _shard(config: pytest.Config) -> list[int] | None:
     if isinstance(group, int) and isinstance(splits, int):
         return [group, splits]
     return None
+
+
+def _steps_section(config: pytest.Config) -> str | None:
+    """The page's step catalogue section, when `livingdoc_step_packages` names the steps."""
+    if not config.getini(options.STEP_PACKAGES):
+        return None
+    from pytest_bdd_livingdoc.html import render_steps
+
+    return render_steps(step_catalogue.for_config(config))
 
 
 def _by_place(definition: StepDefinition) -> tuple[str, int, str]:

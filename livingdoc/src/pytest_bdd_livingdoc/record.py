@@ -33,6 +33,9 @@ class Record:
     # [k, N] when the run was the k-th of N shards (pytest-split's --group and --splits): the
     # merge checks that every shard of the N is there, once.
     shard: list[int] | None = None
+    # The page's step catalogue section (html.render_steps), rendered where the step definitions
+    # are known: a merge of shards imports none of the project's code.
+    steps_section: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         meta = self.meta
@@ -46,6 +49,7 @@ class Record:
             "shards": meta.shards,
             "features_dir": self.features_dir,
             "shard": self.shard,
+            "steps_section": self.steps_section,
             "bound": sorted(self.bound),
             "errors": [error.to_record() for error in meta.errors],
             "definitions": [definition.to_record() for definition in meta.definitions],
@@ -79,6 +83,7 @@ class Record:
             else [Operation(m, p, s, tuple(codes)) for m, p, s, codes in operations],
             runs=[Run.from_record(run) for run in _restored(data["runs"], meta.definitions)],
             shard=data.get("shard"),
+            steps_section=data.get("steps_section"),
         )
 
 

@@ -44,7 +44,7 @@ def write_outputs(
         clock.lap("record")
         document = merge(features, record.runs, record.meta, rootdir, record.operations)
         clock.lap("merge")
-        page.write_text(render_page(document), encoding="utf-8")
+        page.write_text(render_page(document, record.steps_section), encoding="utf-8")
         clock.lap("page")
         cucumber.write_bytes(
             orjson.dumps(to_cucumber(document), option=orjson.OPT_INDENT_2) + b"\n"
