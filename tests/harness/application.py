@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.main import create_app
 from app.services.throttle import LoginThrottle
+from tests.harness.one_hop_client import OneHopClient
 from tests.harness.types import MakeClient, ResponseHook
 from tests.support.fakes.clock import FakeClock
 from tests.support.secret_scan import assert_no_secrets
@@ -93,12 +94,13 @@ def make_client(
 ) -> Iterator[MakeClient]:
     """Fresh TestClients (their own cookies and hooks) sending to the app the session started.
 
+    Each request is one hop to the session's event loop (one_hop_client.py), not Starlette's ~8.
     Never entered with `with`: that would run a second lifespan over the session's app state.
     """
     made: list[TestClient] = []
 
     def make(**options: bool) -> TestClient:
-        client = TestClient(app, **options)
+        client = OneHopClient(app, **options)
         client.portal = serving
         client.event_hooks["response"].extend(response_hooks)
         made.append(client)
