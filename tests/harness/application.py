@@ -87,7 +87,7 @@ def make_client(
     app: FastAPI,
     serving: BlockingPortal,
     db_session: Session,
-    override_db: None,
+    request_sessions: None,
     catalog_mock: respx.MockRouter,
     login_clock: FakeClock,
     response_hooks: list[ResponseHook],

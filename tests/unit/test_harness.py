@@ -1,9 +1,10 @@
 """The harness itself: every test starts from an empty database, whatever ran before."""
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import Item, User
 from tests.support.factories import DEFAULT_PASSWORD, ItemFactory, UserFactory
@@ -50,3 +51,19 @@ def test_harness_tokens_are_accepted(client: TestClient, auth_headers) -> None:
     admin = UserFactory(admin=True)
     response = client.get("/users/me/", headers=auth_headers(admin))
     assert response.json()["role"] == "admin"
+
+
+def test_requests_get_sessions_on_the_test_connection(
+    app: FastAPI, client: TestClient, connection: Connection
+) -> None:
+    for factory in (app.state.session_factory, app.state.writing_session_factory):
+        with factory() as session:
+            assert session.connection().engine is connection.engine
+            assert session.get_bind() is connection
+
+
+def test_outside_a_client_test_the_app_has_its_own_session_factories(app: FastAPI) -> None:
+    # Run in random order after a test that used `client`: its binding must not have leaked.
+    for factory in (app.state.session_factory, app.state.writing_session_factory):
+        assert isinstance(factory, sessionmaker)
+        assert factory.kw["bind"] is not None
