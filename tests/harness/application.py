@@ -44,25 +44,39 @@ def serving(app: FastAPI) -> Iterator[BlockingPortal]:
         yield starter.portal
 
 
+def _catalog_router(test_settings: Settings) -> respx.MockRouter:
+    # using="httpx": two patches (the clients' transport lookup) instead of twelve on httpcore.
+    return respx.mock(
+        base_url=test_settings.catalog_base_url, assert_all_called=False, using="httpx"
+    )
+
+
+@pytest.fixture(scope="session")
+def catalog_router(test_settings: Settings) -> respx.MockRouter:
+    """One router for the run, started per test by `catalog_mock`.
+
+    Leaving its `with` block rolls it back to the routes and calls it had when it started
+    (none): what a test routes or calls stays with that test. Built per test instead, respx's
+    call lists (unittest.mock objects) cost more than the rest of the fixture.
+    """
+    return _catalog_router(test_settings)
+
+
 @pytest.fixture
 def catalog_mock(
-    request: pytest.FixtureRequest, test_settings: Settings
+    request: pytest.FixtureRequest, test_settings: Settings, catalog_router: respx.MockRouter
 ) -> Iterator[respx.MockRouter]:
     """Outbound HTTP is mocked; a request to anything not routed fails the test loudly.
 
     Except in `@live` tests, whose catalog is a real server on loopback
-    (tests/support/fakes/live.py): there the router is handed out but never started, so it
-    intercepts nothing.
+    (tests/support/fakes/live.py): there a router of the test's own is handed out but never
+    started, so it intercepts nothing (and, never rolled back, it is not the shared one).
     """
-    # using="httpx": two patches (the clients' transport lookup) instead of twelve on httpcore.
-    router = respx.mock(
-        base_url=test_settings.catalog_base_url, assert_all_called=False, using="httpx"
-    )
     if request.node.get_closest_marker("live") is not None:
-        yield router
+        yield _catalog_router(test_settings)
         return
-    with router:
-        yield router
+    with catalog_router:
+        yield catalog_router
 
 
 @pytest.fixture
