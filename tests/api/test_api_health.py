@@ -47,7 +47,8 @@ def test_health_is_503_and_logged_when_the_database_fails(
 def test_an_app_without_overrides_opens_its_own_sessions(
     test_settings: Settings, tmp_path: Path
 ) -> None:
-    # The harness replaces get_db everywhere else; this runs the real one end to end.
+    # The harness binds the session factories to its test transaction everywhere else; this
+    # runs the app on its own engine and sessions end to end.
     settings = test_settings.model_copy(
         update={"database_url": f"sqlite+pysqlite:///{tmp_path / 'app.db'}"}
     )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.main import create_app
 from app.services.throttle import LoginThrottle
+from tests.harness.one_hop_client import OneHopClient
 from tests.harness.types import MakeClient, ResponseHook
 from tests.support.fakes.clock import FakeClock
 from tests.support.secret_scan import assert_no_secrets
@@ -43,25 +44,39 @@ def serving(app: FastAPI) -> Iterator[BlockingPortal]:
         yield starter.portal
 
 
+def _catalog_router(test_settings: Settings) -> respx.MockRouter:
+    # using="httpx": two patches (the clients' transport lookup) instead of twelve on httpcore.
+    return respx.mock(
+        base_url=test_settings.catalog_base_url, assert_all_called=False, using="httpx"
+    )
+
+
+@pytest.fixture(scope="session")
+def catalog_router(test_settings: Settings) -> respx.MockRouter:
+    """One router for the run, started per test by `catalog_mock`.
+
+    Leaving its `with` block rolls it back to the routes and calls it had when it started
+    (none): what a test routes or calls stays with that test. Built per test instead, respx's
+    call lists (unittest.mock objects) cost more than the rest of the fixture.
+    """
+    return _catalog_router(test_settings)
+
+
 @pytest.fixture
 def catalog_mock(
-    request: pytest.FixtureRequest, test_settings: Settings
+    request: pytest.FixtureRequest, test_settings: Settings, catalog_router: respx.MockRouter
 ) -> Iterator[respx.MockRouter]:
     """Outbound HTTP is mocked; a request to anything not routed fails the test loudly.
 
     Except in `@live` tests, whose catalog is a real server on loopback
-    (tests/support/fakes/live.py): there the router is handed out but never started, so it
-    intercepts nothing.
+    (tests/support/fakes/live.py): there a router of the test's own is handed out but never
+    started, so it intercepts nothing (and, never rolled back, it is not the shared one).
     """
-    # using="httpx": two patches (the clients' transport lookup) instead of twelve on httpcore.
-    router = respx.mock(
-        base_url=test_settings.catalog_base_url, assert_all_called=False, using="httpx"
-    )
     if request.node.get_closest_marker("live") is not None:
-        yield router
+        yield _catalog_router(test_settings)
         return
-    with router:
-        yield router
+    with catalog_router:
+        yield catalog_router
 
 
 @pytest.fixture
@@ -86,19 +101,20 @@ def make_client(
     app: FastAPI,
     serving: BlockingPortal,
     db_session: Session,
-    override_db: None,
+    request_sessions: None,
     catalog_mock: respx.MockRouter,
     login_clock: FakeClock,
     response_hooks: list[ResponseHook],
 ) -> Iterator[MakeClient]:
     """Fresh TestClients (their own cookies and hooks) sending to the app the session started.
 
+    Each request is one hop to the session's event loop (one_hop_client.py), not Starlette's ~8.
     Never entered with `with`: that would run a second lifespan over the session's app state.
     """
     made: list[TestClient] = []
 
     def make(**options: bool) -> TestClient:
-        client = TestClient(app, **options)
+        client = OneHopClient(app, **options)
         client.portal = serving
         client.event_hooks["response"].extend(response_hooks)
         made.append(client)

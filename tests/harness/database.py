@@ -7,6 +7,7 @@ the end leaves the database exactly as the session fixture created it.
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from functools import partial
 from typing import Protocol
 
 import pytest
@@ -15,11 +16,10 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.database import get_db, make_engine
+from app.database import make_engine
 from app.models import Base
 from app.security import PasswordHasher
 from tests.harness.databases import is_postgres, target_url, throwaway_database
-from tests.harness.overrides import overridden
 from tests.harness.schema import create_schema
 from tests.support.factories import bind_factories
 
@@ -103,13 +103,25 @@ def db_session(
     session.close()
 
 
+# The app's session factories (app/main.py), which its own `get_db` picks from per request.
+SESSION_FACTORIES = ("session_factory", "writing_session_factory")
+
+
 @pytest.fixture
-def override_db(app: FastAPI, connection: Connection, isolation: Isolation) -> Iterator[None]:
-    """Every request gets a fresh session joined to the test's transaction."""
+def request_sessions(app: FastAPI, connection: Connection, isolation: Isolation) -> Iterator[None]:
+    """Every request gets a fresh session joined to the test's transaction.
 
-    def test_db() -> Iterator[Session]:
-        with isolation.session(connection) as session:
-            yield session
-
-    with overridden(app, get_db, test_db):
+    The app's own `get_db` runs, its session factories bound to the test's connection for the
+    test. (A dependency override of `get_db` did the same, but FastAPI rebuilds the dependency
+    of an override at every request: ~0.5 ms of CPU a request that reads the database.) A test
+    may still override `get_db` itself (a database that fails): overrides come first.
+    """
+    state = app.state
+    previous = {name: getattr(state, name) for name in SESSION_FACTORIES}
+    for name in SESSION_FACTORIES:
+        setattr(state, name, partial(isolation.session, connection))
+    try:
         yield
+    finally:
+        for name, factory in previous.items():
+            setattr(state, name, factory)
