@@ -14,9 +14,12 @@ so an upgrade that adds a hook is not missed. One difference remains: under xdis
 controller, which collects nothing, no longer loads the plugin; it only gathers schemathesis's
 own report files (VCR, HAR, JUnit...) from the workers, and the suite writes none.
 
-Hypothesis's own plugin stays loaded by its entry point: it imports nothing of Hypothesis until
-a test does (about 4 ms), and it must see the session start to end Hypothesis's initialisation
-phase.
+Hypothesis's own plugin stays loaded by its entry point, although it imports Hypothesis for its
+end-of-run summary (~0.1 s a process): it must be imported before Hypothesis is and see the
+session start. Off by default, a pytest run nested in this process (pytester's in-process runs,
+livingdoc/tests/test_summary.py) loads it after schemathesis has used Hypothesis, and it fails
+on HypothesisSideeffectWarning; loaded here, after the session started, Hypothesis would stay
+in its initialisation phase and warn on every test.
 """
 
 from schemathesis.pytest import plugin as _schemathesis_plugin
