@@ -1,7 +1,7 @@
 """schemathesis's pytest plugin, for this folder only.
 
 Its entry point would load it into every pytest process, and importing it costs about half a
-second of start-up (schemathesis, Hypothesis, requests, ...: measured in docs/performance.md),
+second of start-up (schemathesis, Hypothesis, requests...: docs/performance.md, Start-up),
 although only test_openapi_fuzz.py needs it. pyproject's addopts turn the entry point off
 (`-p no:schemathesis`) and this conftest takes its hooks instead: pytest reads a conftest's
 hooks the way it reads a plugin module's, and applies the per-item ones (collecting
