@@ -36,10 +36,12 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     """What importing and collecting built (~150,000 objects: modules, classes, test items)
     lives until the process ends, so the garbage collector stops walking it.
 
-    Every full collection walked all of it: those Python runs on its own while tests run, and
+    Every full collection walked all of it: those Python runs on its own as tests allocate, and
     the two pytest forces at the end of every run, even `--collect-only`, to report exceptions
     raised in finalizers (~0.1 s each here). Objects made by the tests are still collected and
     their finalizers still report. What is frozen is never freed by the collector, which at
     this point is ~400 objects of garbage from importing (measured), not worth a collection.
+    An app stopping (app/main.py's lifespan) unfreezes everything, this included: from then on
+    the collector walks it again, as before.
     """
     gc.freeze()
