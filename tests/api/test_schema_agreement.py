@@ -7,7 +7,8 @@ normalises. Each value below is judged by the published schema and by the app it
 The schema's judge is `jsonschema_rs`, the validator schemathesis uses: JSON Schema patterns are
 ECMA-262 regular expressions, whose `$` matches only at the very end (Python's `re`, and so the
 `jsonschema` package, also lets `$` match before a final line break: "Desk lamp\n" would pass).
-schemathesis then fuzzes the rest (tests/integration/test_openapi_fuzz.py, every check and phase).
+schemathesis then fuzzes the rest (tests/integration/fuzz/test_openapi_fuzz.py, every check and
+phase).
 """
 
 from collections.abc import Callable

@@ -4,7 +4,7 @@
 - database.py     the engine per run, one rolled-back transaction per test, sessions joining it
 - application.py  the app started once per run, fresh clients per test, outbound HTTP mocked
 - callers.py      who is calling: named users and the tokens and headers they send
-- environment.py  the process around a test: time zone, the async backend
+- environment.py  the process around a test: time zone, the async backend, the garbage collector
 - databases.py    throwaway PostgreSQL databases (plain functions, no fixtures)
 - overrides.py    dependency overrides that are always restored (plain functions)
 - types.py        the types of the fixtures above, for annotations in tests

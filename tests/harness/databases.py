@@ -11,11 +11,14 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic.config import Config
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 DEFAULT_URL = "sqlite+pysqlite://"
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
@@ -69,8 +72,12 @@ def throwaway_database(base_url: str, purpose: str) -> Iterator[str]:
         admin.dispose()
 
 
-def alembic_config(database_url: str) -> Config:
+def alembic_config(database_url: str) -> "Config":
     """The project's alembic configuration, aimed at `database_url` instead of DATABASE_URL."""
+    # Imported here (as in schema.py): alembic costs ~0.2 s of imports, which only a process
+    # that builds a schema needs; collecting (`--collect-only`, xdist's controller) does not.
+    from alembic.config import Config
+
     config = Config(str(ALEMBIC_INI))
     config.attributes["database_url"] = database_url
     return config

@@ -5,8 +5,6 @@ schemas are the same), built in one `create_all` instead of replaying every revi
 matters: /health answers 503 for a database that is not at the head revision.
 """
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
 from app.database import make_engine
@@ -17,6 +15,11 @@ from tests.harness.databases import alembic_config
 def create_schema(connection: Connection) -> None:
     """The models' tables and alembic's version table at head, on `connection` (committed by
     the caller)."""
+    # Imported here: alembic costs ~0.2 s of imports, paid once a test needs the database and
+    # not by a process that only collects (`--collect-only`, xdist's controller).
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     Base.metadata.create_all(connection)
     migrations = ScriptDirectory.from_config(alembic_config(str(connection.engine.url)))
     MigrationContext.configure(connection).stamp(migrations, "head")

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from pytest_bdd_livingdoc.model import Meta, Operation, Run, RunError, StepDefinition
 
 RECORD_FILE = "livingdoc-record.json"
@@ -110,9 +108,17 @@ def _restored(
     return runs
 
 
+# orjson is imported where a record is written or read: the plugin imports this module in every
+# pytest process, and most runs write no living documentation.
+
+
 def write(path: Path, record: Record) -> None:
+    import orjson
+
     path.write_bytes(orjson.dumps(record.to_json()))
 
 
 def read(path: Path) -> Record:
+    import orjson
+
     return Record.from_json(orjson.loads(path.read_bytes()))

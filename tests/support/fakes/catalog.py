@@ -39,10 +39,13 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
+# uvicorn (~30 ms of imports) is imported where a server starts: the step definitions import
+# this module for its modes in every run, and most runs start no fake catalog.
+if TYPE_CHECKING:
+    import uvicorn
+    from uvicorn.protocols.http.h11_impl import H11Protocol
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -294,7 +297,9 @@ async def _respond(send: Send, status: int, document: dict[str, Any]) -> None:
     await _send_raw(send, status, json.dumps(document).encode())
 
 
-def _protocol_for(catalog: FakeCatalog) -> type[H11Protocol]:
+def _protocol_for(catalog: FakeCatalog) -> "type[H11Protocol]":
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
     class ResettingProtocol(H11Protocol):
         """h11, except that in `reset` mode a request is answered with a TCP RST."""
 
@@ -311,7 +316,9 @@ def _protocol_for(catalog: FakeCatalog) -> type[H11Protocol]:
     return ResettingProtocol
 
 
-def _config(catalog: FakeCatalog) -> uvicorn.Config:
+def _config(catalog: FakeCatalog) -> "uvicorn.Config":
+    import uvicorn
+
     return uvicorn.Config(
         catalog,
         http=_protocol_for(catalog),
@@ -329,6 +336,8 @@ class CatalogServer:
     """Runs a FakeCatalog under uvicorn in a daemon thread on an OS-chosen loopback port."""
 
     def __init__(self, catalog: FakeCatalog | None = None) -> None:
+        import uvicorn
+
         self.catalog = catalog or FakeCatalog()
         self._server = uvicorn.Server(_config(self.catalog))
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -374,6 +383,8 @@ def main(argv: list[str] | None = None) -> None:
     config = _config(catalog)
     config.host, config.port = LOOPBACK, args.port
     print(f"fake catalog on http://{LOOPBACK}:{args.port} in mode {catalog.mode}", flush=True)
+    import uvicorn
+
     uvicorn.Server(config).run()
 
 
