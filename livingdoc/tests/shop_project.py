@@ -7,10 +7,16 @@ tiny FastAPI app the steps call, so the API coverage table has something to show
 nothing of the project around it: it runs with the plugin as installed.
 """
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 SHOP_FEATURE = """\
 @shop
@@ -223,38 +229,95 @@ def write_shop_project(root: Path) -> Path:
 PLUGINS = ("-p", "pytest_bdd.plugin", "-p", "xdist.plugin", "-p", "livingdoc")
 
 
-def run_pytest(root: Path, *args: str, autoload: bool = False) -> subprocess.CompletedProcess[str]:
-    """pytest in its own process, as CI would run it, with the plugin as installed.
+def run_pytest(
+    root: Path, *args: str, autoload: bool = False, in_process: bool | None = None
+) -> "subprocess.CompletedProcess[str] | InProcessRun":
+    """pytest run on the project at `root`, with the plugin as installed.
 
     By default only PLUGINS are loaded: the outer environment's other plugins (hypothesis,
     faker, ...) cost seconds per run. `autoload=True` loads every installed plugin instead, as a
-    plain `pytest` does, and names none.
+    plain `pytest` does, and names none: that needs a process of its own (what is loaded is
+    decided when a process's pytest starts), as does a run under xdist (its workers are
+    processes anyway, and the controller's outputs gather theirs as CI's would). Any other run
+    goes in process (`run_in_process`): the same plugins on a fresh configuration, a second or
+    more cheaper than a new interpreter importing pytest, pytest-bdd and FastAPI again.
     """
+    if in_process is None:
+        in_process = not autoload and "-n" not in args
+    if in_process:
+        return run_in_process(root, *args)
     command, env = pytest_command(*args, autoload=autoload)
     return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
 
 
-def start_pytest(root: Path, *args: str) -> subprocess.Popen[str]:
-    """`run_pytest` started in the background: several run at once, as CI machines would."""
-    command, env = pytest_command(*args, autoload=False)
-    return subprocess.Popen(
-        command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+@dataclass(frozen=True)
+class InProcessRun:
+    """What a run in process printed and how it ended: the fields of a CompletedProcess the
+    tests read."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_in_process(root: Path, *args: str) -> InProcessRun:
+    """pytest.main on the project at `root`, as `pytest_command` would run it, in this process.
+
+    What the run changes is put back afterwards: the working directory, the environment,
+    sys.path and the modules it imported from the project (its conftest, test modules and app
+    share names with every other sample project's).
+    """
+    out, err = io.StringIO(), io.StringIO()
+    with _isolated(root), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = pytest.main([*PLUGINS, *args])
+    return InProcessRun(int(code), out.getvalue(), err.getvalue())
+
+
+@contextlib.contextmanager
+def _isolated(root: Path) -> Iterator[None]:
+    root = root.resolve()
+    saved_environ = dict(os.environ)
+    saved_path = list(sys.path)
+    saved_cwd = os.getcwd()
+    before = set(sys.modules)
+    os.environ.clear()
+    os.environ.update(_environment(saved_environ, autoload=False))
+    os.chdir(root)
+    try:
+        yield
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_environ)
+        sys.path[:] = saved_path
+        for name in set(sys.modules) - before:
+            if _is_under(sys.modules[name], root):
+                del sys.modules[name]
+
+
+def _is_under(module: object, root: Path) -> bool:
+    places = [getattr(module, "__file__", None), *(getattr(module, "__path__", None) or [])]
+    return any(place and Path(place).resolve().is_relative_to(root) for place in places)
 
 
 def pytest_command(*args: str, autoload: bool) -> tuple[list[str], dict[str, str]]:
+    plugins = () if autoload else PLUGINS
+    env = _environment(os.environ, autoload=autoload)
+    return [sys.executable, "-m", "pytest", *plugins, *args], env
+
+
+def _environment(outer: "os._Environ[str] | dict[str, str]", autoload: bool) -> dict[str, str]:
     env = {
         name: value
-        for name, value in os.environ.items()
-        # Nothing of the outer run, and no path to a checkout: the plugin must be installed.
+        for name, value in outer.items()
+        # Nothing of the outer run (its xdist worker's name included), and no path to a
+        # checkout: the plugin must be installed.
         if not name.startswith(("PYTEST_", "COV_CORE_", "COVERAGE_")) and name != "PYTHONPATH"
     }
     env |= {"LIVING_DOCS_COMMIT": "0123456789ab", "PY_COLORS": "0"}
-    plugins: tuple[str, ...] = ()
     if not autoload:
         env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-        plugins = PLUGINS
-    return [sys.executable, "-m", "pytest", *plugins, *args], env
+    return env
 
 
 # How the shop's run ends, in pytest's own words.

@@ -32,6 +32,16 @@ def shop_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def xdist_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The same run under pytest-xdist, 2 workers: its outputs, and what it printed."""
+    root = write_shop_project(tmp_path_factory.mktemp("shop"))
+    result = run_pytest(root, *RUN_ARGS, "-n", "2")
+    assert SHOP_OUTCOME in last_line(result)
+    assert result.returncode == pytest.ExitCode.TESTS_FAILED
+    return root, result.stdout
+
+
 @pytest.fixture
 def shop(tmp_path: Path) -> Path:
     """A shop of the test's own, for runs with other options."""
@@ -198,20 +208,20 @@ def test_the_api_coverage_table_credits_each_scenario(shop_run: Path) -> None:
     assert "<code>/basement</code></th><td>404</td>" in unmatched
 
 
-def test_output_is_the_same_with_and_without_xdist(shop: Path) -> None:
-    single = run_pytest(shop, *RUN_ARGS)
-    assert SHOP_OUTCOME in last_line(single)
-    alone = normalised(*outputs(shop))
-    parallel = run_pytest(shop, *RUN_ARGS, "-n", "2")
-    assert SHOP_OUTCOME in last_line(parallel)
-    assert "2 workers" in parallel.stdout
-    assert normalised(*outputs(shop)) == alone
+def test_output_is_the_same_with_and_without_xdist(
+    shop_run: Path, xdist_run: tuple[Path, str]
+) -> None:
+    parallel, printed = xdist_run
+    assert "2 workers" in printed
+    assert normalised(*outputs(parallel)) == normalised(*outputs(shop_run))
 
 
-@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["alone", "xdist"])
-def test_the_record_stays_out_of_the_junit_xml(shop: Path, workers: list[str]) -> None:
-    run_pytest(shop, *RUN_ARGS, *workers)
-    junit = (shop / "reports" / "junit.xml").read_text(encoding="utf-8")
+@pytest.mark.parametrize("run", ["alone", "xdist"])
+def test_the_record_stays_out_of_the_junit_xml(
+    run: str, shop_run: Path, xdist_run: tuple[Path, str]
+) -> None:
+    root = shop_run if run == "alone" else xdist_run[0]
+    junit = (root / "reports" / "junit.xml").read_text(encoding="utf-8")
     assert '<testcase classname="features/shop.feature" name="Shop: Buying a lamp"' in junit
     assert "api_calls" not in junit
     assert "properties" not in junit
@@ -296,11 +306,11 @@ def executions(envelopes: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
     return sorted((started[attempt], statuses) for attempt, statuses in steps.items())
 
 
-def test_messages_are_one_valid_stream_alone_and_under_xdist(shop: Path) -> None:
-    run_pytest(shop, *RUN_ARGS)
-    alone = read_messages(shop)
-    run_pytest(shop, *RUN_ARGS, "-n", "2")
-    parallel = read_messages(shop)
+def test_messages_are_one_valid_stream_alone_and_under_xdist(
+    shop_run: Path, xdist_run: tuple[Path, str]
+) -> None:
+    alone = read_messages(shop_run)
+    parallel = read_messages(xdist_run[0])
 
     assert_one_valid_stream(alone)
     assert_one_valid_stream(parallel)
