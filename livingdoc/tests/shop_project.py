@@ -320,6 +320,9 @@ def _environment(outer: "os._Environ[str] | dict[str, str]", autoload: bool) -> 
     return env
 
 
+# Every output: the living documentation (page, Cucumber JSON, messages, record) and JUnit XML.
+RUN_ARGS = ("--living-docs=reports", "--junitxml=reports/junit.xml")
+
 # How the shop's run ends, in pytest's own words.
 SHOP_OUTCOME = "5 failed, 3 passed, 1 skipped, 1 xfailed"
 

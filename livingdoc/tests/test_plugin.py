@@ -14,22 +14,13 @@ from pytest_bdd_livingdoc.cucumber import ERRORS_FEATURE
 from pytest_bdd_livingdoc.html import page_data
 from shop_project import (
     EXPECTED_STATUSES,
+    RUN_ARGS,
     SHOP_OUTCOME,
     run_pytest,
     write_shop_project,
 )
 
-RUN_ARGS = ("--living-docs=reports", "--junitxml=reports/junit.xml")
-
-
-@pytest.fixture(scope="module")
-def shop_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One run of the shop, shared by the tests that only read what it wrote."""
-    root = write_shop_project(tmp_path_factory.mktemp("shop"))
-    result = run_pytest(root, *RUN_ARGS)
-    assert SHOP_OUTCOME in result.stdout
-    assert result.returncode == pytest.ExitCode.TESTS_FAILED  # and the documentation is written
-    return root
+# `shop_run` (conftest.py): one run of the shop, shared by the tests that only read it.
 
 
 @pytest.fixture(scope="module")

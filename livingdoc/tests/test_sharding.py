@@ -2,10 +2,10 @@
 
 The shop (every status, an outline, an unbound feature file, API calls) runs once whole and once
 as 4 shards, each a pytest run of its own into its own directory, split by pytest-split as CI's
-matrix splits the suite. `merge_runs` merges the shards' outputs (the command line once, as CI
-calls it; its `main` in this process for the other merges); `compare_runs` finds them equal to the whole
-run's once ids, times, durations, workers and the order of execution are left out: the same
-scenarios, steps, statuses, messages, errors, Cucumber JSON, JUnit cases and page.
+matrix splits the suite. `merge_runs` merges the shards' outputs (its command line once, as CI
+calls it; its `main` in this process for the other merges); `compare_runs` finds them equal to
+the whole run's once ids, times, durations, workers and the order of execution are left out: the
+same scenarios, steps, statuses, messages, errors, Cucumber JSON, JUnit cases and page.
 """
 
 import contextlib
