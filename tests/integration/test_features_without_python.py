@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -67,8 +68,13 @@ UNTAGGED = """\
     """
 
 
-def run_docs(features: Path, reports: Path) -> subprocess.CompletedProcess[str]:
-    """`make docs` over `features`: the module that binds feature files without a module."""
+def start_docs(features: Path, reports: Path) -> subprocess.Popen[str]:
+    """`make docs` over `features`: the module that binds feature files without a module.
+
+    A process of its own: the run loads this project's own harness and conftest, which this
+    process has loaded already (a second session of them in one process would share their
+    modules' state). Started, not awaited: both runs of this module go at once.
+    """
     command = [
         sys.executable,
         "-m",
@@ -88,35 +94,60 @@ def run_docs(features: Path, reports: Path) -> subprocess.CompletedProcess[str]:
         "-rs",
     ]
     environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    return subprocess.run(
-        command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300, check=False
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
-@pytest.fixture
-def features(tmp_path: Path) -> Path:
-    directory = tmp_path / "features"
-    directory.mkdir()
-    return directory
+@dataclass(frozen=True)
+class Docs:
+    """One run of `make docs` over a features directory of its own: how it ended, its reports."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    reports: Path
+
+
+@pytest.fixture(scope="module")
+def docs_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Docs]:
+    """Each feature file of this module in a features directory of its own, the runs at once."""
+    started = {}
+    for name, text in {"tidy_offer": NEW_FEATURE, "gift_wrapping": UNTAGGED}.items():
+        directory = tmp_path_factory.mktemp(name)
+        (directory / "features").mkdir()
+        feature = directory / "features" / f"{name}.feature"
+        feature.write_text(textwrap.dedent(text), encoding="utf-8")
+        reports = directory / "reports"
+        started[name] = (start_docs(directory / "features", reports), reports)
+    runs = {}
+    for name, (process, reports) in started.items():
+        stdout, stderr = process.communicate(timeout=300)
+        runs[name] = Docs(process.returncode, stdout, stderr, reports)
+    return runs
 
 
 def test_a_feature_written_with_the_catalogue_runs_and_its_wip_scenario_is_pending(
-    features: Path, tmp_path: Path
+    docs_runs: dict[str, Docs],
 ) -> None:
-    (features / "tidy_offer.feature").write_text(textwrap.dedent(NEW_FEATURE), encoding="utf-8")
-
-    run = run_docs(features, tmp_path / "reports")
+    run = docs_runs["tidy_offer"]
+    reports = run.reports
 
     assert run.returncode == 0, run.stdout + run.stderr
     assert "2 passed, 1 skipped" in run.stdout, run.stdout
     assert "Pending: Scenario 'Alice wraps her lamp as a gift'" in run.stdout, run.stdout
     assert "When 'Alice wraps the \"Reading lamp\" as a gift'" in run.stdout
-    page = (tmp_path / "reports" / "living-docs" / "index.html").read_text(encoding="utf-8")
+    page = (reports / "living-docs" / "index.html").read_text(encoding="utf-8")
     assert "Keeping an offer tidy" in page
     # The page draws its scenarios from the data it carries (pytest_bdd_livingdoc.html).
     on_page = {case["name"]: case["status"] for case in page_data(page)["cases"]}
     assert on_page["Alice offers a lamp and finds it among her items"] == "passed"
-    cucumber = json.loads((tmp_path / "reports" / "cucumber.json").read_text(encoding="utf-8"))
+    cucumber = json.loads((reports / "cucumber.json").read_text(encoding="utf-8"))
     assert [feature["name"] for feature in cucumber] == ["Keeping an offer tidy"]
     statuses = {
         element["name"]: {step["result"]["status"] for step in element["steps"]}
@@ -129,11 +160,9 @@ def test_a_feature_written_with_the_catalogue_runs_and_its_wip_scenario_is_pendi
 
 
 def test_an_undefined_step_without_the_wip_tag_still_fails_the_docs(
-    features: Path, tmp_path: Path
+    docs_runs: dict[str, Docs],
 ) -> None:
-    (features / "gift_wrapping.feature").write_text(textwrap.dedent(UNTAGGED), encoding="utf-8")
-
-    run = run_docs(features, tmp_path / "reports")
+    run = docs_runs["gift_wrapping"]
 
     assert run.returncode == 1, run.stdout + run.stderr
     assert "1 failed" in run.stdout, run.stdout
