@@ -279,6 +279,10 @@ def _isolated(root: Path) -> Iterator[None]:
     saved_environ = dict(os.environ)
     saved_path = list(sys.path)
     saved_cwd = os.getcwd()
+    # Modules of this process named as the project's are put aside for the run: the project's
+    # test_wip.py must not meet this folder's test_wip module (pytest would refuse the mismatch).
+    names = {path.stem for path in root.rglob("*.py")} | {p.name for p in root.iterdir()}
+    aside = {name: sys.modules.pop(name) for name in names if name in sys.modules}
     before = set(sys.modules)
     os.environ.clear()
     os.environ.update(_environment(saved_environ, autoload=False))
@@ -293,6 +297,7 @@ def _isolated(root: Path) -> Iterator[None]:
         for name in set(sys.modules) - before:
             if _is_under(sys.modules[name], root):
                 del sys.modules[name]
+        sys.modules.update(aside)
 
 
 def _is_under(module: object, root: Path) -> bool:
