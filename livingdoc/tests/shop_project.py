@@ -8,6 +8,7 @@ nothing of the project around it: it runs with the plugin as installed.
 """
 
 import contextlib
+import importlib
 import io
 import os
 import subprocess
@@ -268,9 +269,24 @@ def run_in_process(root: Path, *args: str) -> InProcessRun:
     share names with every other sample project's).
     """
     out, err = io.StringIO(), io.StringIO()
+    importlib.invalidate_caches()  # the project's files were written a moment ago
     with _isolated(root), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = pytest.main([*PLUGINS, *args])
+        code = pytest.main([*PLUGINS, *args], plugins=[_NoCollectHarder()])
     return InProcessRun(int(code), out.getvalue(), err.getvalue())
+
+
+class _NoCollectHarder:
+    """What pytester does for its runs in process: pytest's unraisable-exception plugin runs the
+    garbage collector at the end of a run, over the whole heap of this process (a suite's worth
+    of objects: up to a second a run), to find what a process that ends anyway leaves behind."""
+
+    @staticmethod
+    def pytest_configure(config: pytest.Config) -> None:
+        try:
+            from _pytest.unraisableexception import gc_collect_iterations_key
+        except ImportError:  # pytest moved it: the run is only slower
+            return
+        config.stash[gc_collect_iterations_key] = 0
 
 
 @contextlib.contextmanager
