@@ -10,17 +10,10 @@ left out: they bind the real features, which this directory does not hold.)
 """
 
 import json
-import os
-import subprocess
-import sys
-import textwrap
-from dataclasses import dataclass
-from pathlib import Path
 
-import pytest
 from pytest_bdd_livingdoc.html import page_data
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.project_runs import EarlyRuns, Finished, docs_run
 
 NEW_FEATURE = """\
     @items
@@ -68,75 +61,25 @@ UNTAGGED = """\
     """
 
 
-def start_docs(features: Path, reports: Path) -> subprocess.Popen[str]:
-    """`make docs` over `features`: the module that binds feature files without a module.
-
-    A process of its own: the run loads this project's own harness and conftest, which this
-    process has loaded already (a second session of them in one process would share their
-    modules' state). Started, not awaited: both runs of this module go at once.
-    """
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "step_defs/test_features.py",
-        "-o",
-        f"bdd_features_base_dir={features}",
-        "-o",
-        "livingdoc_step_packages=",
-        f"--living-docs={reports}",
-        "-p",
-        "no:randomly",
-        "-p",
-        "no:cacheprovider",
-        "-n",
-        "0",
-        "-rs",
-    ]
-    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+# `make docs` over a features directory holding one of these feature files, each run in a
+# process of its own, started as soon as collection ends (tests/support/project_runs.py).
+EARLY_RUNS = {
+    "docs: tidy offer": docs_run("tidy_offer", NEW_FEATURE),
+    "docs: gift wrapping": docs_run("gift_wrapping", UNTAGGED),
+}
 
 
-@dataclass(frozen=True)
-class Docs:
-    """One run of `make docs` over a features directory of its own: how it ended, its reports."""
-
-    returncode: int
-    stdout: str
-    stderr: str
-    reports: Path
-
-
-@pytest.fixture(scope="module")
-def docs_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Docs]:
-    """Each feature file of this module in a features directory of its own, the runs at once."""
-    started = {}
-    for name, text in {"tidy_offer": NEW_FEATURE, "gift_wrapping": UNTAGGED}.items():
-        directory = tmp_path_factory.mktemp(name)
-        (directory / "features").mkdir()
-        feature = directory / "features" / f"{name}.feature"
-        feature.write_text(textwrap.dedent(text), encoding="utf-8")
-        reports = directory / "reports"
-        started[name] = (start_docs(directory / "features", reports), reports)
-    runs = {}
-    for name, (process, reports) in started.items():
-        stdout, stderr = process.communicate(timeout=300)
-        runs[name] = Docs(process.returncode, stdout, stderr, reports)
-    return runs
+def docs(early_runs: EarlyRuns, name: str) -> Finished:
+    finished = early_runs.result(name, EARLY_RUNS[name])
+    assert isinstance(finished, Finished)
+    return finished
 
 
 def test_a_feature_written_with_the_catalogue_runs_and_its_wip_scenario_is_pending(
-    docs_runs: dict[str, Docs],
+    early_runs: EarlyRuns,
 ) -> None:
-    run = docs_runs["tidy_offer"]
-    reports = run.reports
+    run = docs(early_runs, "docs: tidy offer")
+    reports = run.directory / "reports"
 
     assert run.returncode == 0, run.stdout + run.stderr
     assert "2 passed, 1 skipped" in run.stdout, run.stdout
@@ -160,9 +103,9 @@ def test_a_feature_written_with_the_catalogue_runs_and_its_wip_scenario_is_pendi
 
 
 def test_an_undefined_step_without_the_wip_tag_still_fails_the_docs(
-    docs_runs: dict[str, Docs],
+    early_runs: EarlyRuns,
 ) -> None:
-    run = docs_runs["gift_wrapping"]
+    run = docs(early_runs, "docs: gift wrapping")
 
     assert run.returncode == 1, run.stdout + run.stderr
     assert "1 failed" in run.stdout, run.stdout
