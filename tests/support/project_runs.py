@@ -43,17 +43,32 @@ class Finished:
     directory: Path
 
 
+# The processes of the runs still going: a session that ends early (-x, Ctrl-C) stops them.
+_running: set["subprocess.Popen[str]"] = set()
+_closing = threading.Event()
+
+
 def _run(command: list[str], env: dict[str, str], directory: Path) -> Finished:
-    done = subprocess.run(
+    if _closing.is_set():
+        return Finished(-1, "", "not started: the session was ending", directory)
+    with subprocess.Popen(
         command,
         cwd=ROOT,
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=RUN_SECONDS,
-        check=False,
-    )
-    return Finished(done.returncode, done.stdout, done.stderr, directory)
+    ) as process:
+        _running.add(process)
+        try:
+            stdout, stderr = process.communicate(timeout=RUN_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            stdout, stderr = process.communicate()
+            stderr += f"\n(killed after {RUN_SECONDS} s)"
+        finally:
+            _running.discard(process)
+    return Finished(process.returncode, stdout, stderr, directory)
 
 
 # A run: given its directory and the environment of this process when it was asked for (taken
@@ -156,5 +171,12 @@ class EarlyRuns:
         return self.start(name, run).result(timeout=2 * RUN_SECONDS)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """At the end of the session: runs nobody collected (a session stopped early) are
+        stopped rather than waited for."""
+        _closing.set()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in list(_running):
+            process.terminate()
+        self._pool.shutdown(wait=True)
+        _closing.clear()
         shutil.rmtree(self._root, ignore_errors=True)
