@@ -3,6 +3,7 @@ of a project's suite. They build their own sample projects and import nothing bu
 plugin and this folder's helpers (shop_project.py).
 """
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,7 +13,10 @@ import pytest
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
+    from shop_project import EarlyRuns
+
 HERE = Path(__file__).resolve().parent
+EARLY_RUNS = pytest.StashKey["EarlyRuns"]()
 # Debian's Chromium (`apt-get install -y chromium`, which .ci/run does): never a downloaded one.
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -78,3 +82,34 @@ def chromium() -> Iterator["Browser"]:
             yield browser
         finally:
             browser.close()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # The runs in processes of their own this folder's selected tests will read (each module's
+    # EARLY_RUNS), started now (shop_project.EarlyRuns). Not in an xdist worker, which does not
+    # know which tests it will get, nor when nothing is to run.
+    if os.environ.get("PYTEST_XDIST_WORKER") or session.config.option.collectonly:
+        return
+    modules = {
+        item.module
+        for item in session.items
+        if isinstance(item, pytest.Function) and item.path.parent.resolve() == HERE
+    }
+    for module in sorted(modules, key=lambda module: module.__name__):
+        for name, run in getattr(module, "EARLY_RUNS", {}).items():
+            early_runs_of(session.config).start(name, run)
+
+
+def early_runs_of(config: pytest.Config) -> "EarlyRuns":
+    from shop_project import EarlyRuns
+
+    if EARLY_RUNS not in config.stash:
+        config.stash[EARLY_RUNS] = EarlyRuns()
+        config.add_cleanup(config.stash[EARLY_RUNS].close)
+    return config.stash[EARLY_RUNS]
+
+
+@pytest.fixture(scope="session")
+def early_runs(pytestconfig: pytest.Config) -> "EarlyRuns":
+    """The runs started when collection ended; a run nobody started starts when asked."""
+    return early_runs_of(pytestconfig)

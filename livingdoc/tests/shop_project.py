@@ -11,11 +11,16 @@ import contextlib
 import importlib
 import io
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -231,7 +236,11 @@ PLUGINS = ("-p", "pytest_bdd.plugin", "-p", "xdist.plugin", "-p", "livingdoc")
 
 
 def run_pytest(
-    root: Path, *args: str, autoload: bool = False, in_process: bool | None = None
+    root: Path,
+    *args: str,
+    autoload: bool = False,
+    in_process: bool | None = None,
+    environ: dict[str, str] | None = None,
 ) -> "subprocess.CompletedProcess[str] | InProcessRun":
     """pytest run on the project at `root`, with the plugin as installed.
 
@@ -247,7 +256,7 @@ def run_pytest(
         in_process = not autoload and "-n" not in args
     if in_process:
         return run_in_process(root, *args)
-    command, env = pytest_command(*args, autoload=autoload)
+    command, env = pytest_command(*args, autoload=autoload, environ=environ)
     return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
 
 
@@ -321,9 +330,13 @@ def _is_under(module: object, root: Path) -> bool:
     return any(place and Path(place).resolve().is_relative_to(root) for place in places)
 
 
-def pytest_command(*args: str, autoload: bool) -> tuple[list[str], dict[str, str]]:
+def pytest_command(
+    *args: str, autoload: bool, environ: dict[str, str] | None = None
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of a run in a process of its own; `environ` is this
+    process's environment as it was when the run was asked for (by default, now)."""
     plugins = () if autoload else PLUGINS
-    env = _environment(os.environ, autoload=autoload)
+    env = _environment(os.environ if environ is None else environ, autoload=autoload)
     return [sys.executable, "-m", "pytest", *plugins, *args], env
 
 
@@ -362,3 +375,36 @@ EXPECTED_STATUSES = {
     "Fetching a chair from the stockroom": "failed",
     "A lamp is returned": "not run",
 }
+
+
+class EarlyRuns:
+    """Runs in processes of their own, started in threads as soon as collection ends
+    (conftest.py, each module's EARLY_RUNS) and awaited by the tests that read them.
+
+    A serial run of these tests leaves the machine's other core idle while it works in this
+    process; a run under xdist or with every plugin autoloaded is mostly interpreters starting,
+    which can go on there meanwhile. Each run gets a directory of its own and this process's
+    environment as it was when the run was started (a test may change it while the run goes).
+    """
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="early-shop-run")
+        self._futures: dict[str, Future[Any]] = {}
+        self._lock = threading.Lock()
+        self._root = Path(tempfile.mkdtemp(prefix="early-shop-runs-"))
+
+    def start(self, name: str, run: Callable[[Path, dict[str, str]], Any]) -> "Future[Any]":
+        with self._lock:
+            if name not in self._futures:
+                directory = self._root / f"run{len(self._futures)}"
+                directory.mkdir()
+                self._futures[name] = self._pool.submit(run, directory, dict(os.environ))
+            return self._futures[name]
+
+    def result(self, name: str, run: Callable[[Path, dict[str, str]], Any]) -> Any:
+        """The run's result, once it ends; a run nobody started starts now."""
+        return self.start(name, run).result(timeout=600)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self._root, ignore_errors=True)

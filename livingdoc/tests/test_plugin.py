@@ -16,6 +16,7 @@ from shop_project import (
     EXPECTED_STATUSES,
     RUN_ARGS,
     SHOP_OUTCOME,
+    EarlyRuns,
     run_pytest,
     write_shop_project,
 )
@@ -23,11 +24,27 @@ from shop_project import (
 # `shop_run` (conftest.py): one run of the shop, shared by the tests that only read it.
 
 
+def xdist_shop(directory: Path, environ: dict[str, str]) -> tuple[Path, Any]:
+    """The shop run under pytest-xdist, 2 workers."""
+    root = write_shop_project(directory)
+    return root, run_pytest(root, *RUN_ARGS, "-n", "2", environ=environ)
+
+
+def autoloaded_shop(directory: Path, environ: dict[str, str]) -> tuple[Path, Any]:
+    """The shop run as a plain `pytest` runs it: every installed plugin loaded, none named."""
+    root = write_shop_project(directory)
+    return root, run_pytest(root, *RUN_ARGS, "-k", "buying_a_lamp", autoload=True, environ=environ)
+
+
+# Runs in processes of their own (xdist's workers; every plugin loaded by its entry point),
+# started as soon as collection ends (conftest.py): they go on while the other tests run.
+EARLY_RUNS = {"shop under xdist": xdist_shop, "shop autoloading": autoloaded_shop}
+
+
 @pytest.fixture(scope="module")
-def xdist_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """The same run under pytest-xdist, 2 workers: its outputs, and what it printed."""
-    root = write_shop_project(tmp_path_factory.mktemp("shop"))
-    result = run_pytest(root, *RUN_ARGS, "-n", "2")
+def xdist_run(early_runs: EarlyRuns) -> tuple[Path, str]:
+    """The shop's run under pytest-xdist: its outputs, and what it printed."""
+    root, result = early_runs.result("shop under xdist", xdist_shop)
     assert SHOP_OUTCOME in last_line(result)
     assert result.returncode == pytest.ExitCode.TESTS_FAILED
     return root, result.stdout
@@ -233,10 +250,10 @@ def test_without_the_option_nothing_is_written(shop: Path) -> None:
     assert not (shop / "reports").exists()
 
 
-def test_installed_the_plugin_is_loaded_without_being_named(shop: Path) -> None:
+def test_installed_the_plugin_is_loaded_without_being_named(early_runs: EarlyRuns) -> None:
     # No -p and no conftest line: pytest loads it through its entry point, beside every other
     # plugin installed, as in any project that installs the package.
-    result = run_pytest(shop, *RUN_ARGS, "-k", "buying_a_lamp", autoload=True)
+    shop, result = early_runs.result("shop autoloading", autoloaded_shop)
     assert "1 passed, 9 deselected" in last_line(result)
     # pytest lists the plugins it loaded, each by its distribution's name and version.
     assert f"bdd-livingdoc-{version('pytest-bdd-livingdoc')}" in result.stdout
