@@ -125,19 +125,25 @@ stress: $(STAMP)
 	$(BIN)/python tools/scripts/stress.py $(STRESS_ARGS)
 
 # The load test (tools/loadtests/run.py): the app under uvicorn over a fresh migrated and seeded
-# database, the fake catalog, locust headless; figures and reports in reports/load/.
+# database, the fake catalog, locust headless, then the item listing against the same listing
+# written the plain way (tools/loadtests/plain_app.py); figures and reports in reports/load/.
 # LOAD_DATABASE_URL=postgresql+psycopg://... runs it on a throwaway PostgreSQL database
 # made beside that one; by default, a SQLite file in a temporary directory.
+# LOAD_WORKERS=2 serves both with two uvicorn workers; LOAD_REDIS_URL=redis://... keeps the
+# login throttle there (under a key prefix of its own, deleted afterwards).
 USERS ?= 50
 DURATION ?= 30s
 LOAD_DATABASE_URL ?=
+LOAD_WORKERS ?= 1
+LOAD_REDIS_URL ?=
 LOAD_STAMP := $(VENV)/.installed-load
 $(LOAD_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,load]'
 	touch $(LOAD_STAMP)
 
 load: $(LOAD_STAMP)
-	LOAD_DATABASE_URL='$(LOAD_DATABASE_URL)' $(BIN)/python tools/loadtests/run.py \
+	LOAD_DATABASE_URL='$(LOAD_DATABASE_URL)' LOAD_WORKERS='$(LOAD_WORKERS)' \
+		LOAD_REDIS_URL='$(LOAD_REDIS_URL)' $(BIN)/python tools/loadtests/run.py \
 		--users $(USERS) --duration $(DURATION)
 
 # How fast the acceptance suite runs against the seed article's recipe (tools/benchmarks/suite_speed.py),

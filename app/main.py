@@ -1,7 +1,8 @@
 """Application factory and the module-level ASGI app."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import gc
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -47,7 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # One pooled HTTP client for the app's lifetime, closed on shutdown.
         async with open_catalog() as catalog:
             app.state.catalog = catalog
-            yield
+            with _long_lived_objects_out_of_collections():
+                yield
         app.state.login_throttle.close()
 
     docs = settings.api_docs_enabled
@@ -97,6 +99,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router)
     return app
+
+
+@contextmanager
+def _long_lived_objects_out_of_collections() -> Iterator[None]:
+    """What exists once the app has started is kept out of the cyclic garbage collector's full
+    collections until it stops.
+
+    By then the process holds ~110,000 objects that live as long as it does: modules, routes,
+    schemas, validators, clients. What requests allocate still sets off a full collection now
+    and then, and each walked all of them while every request waited. Measured under load
+    (`make load`'s listing at full speed, one worker): 4 full collections in ~2,500 listings,
+    72 ms each, ~0.1 ms of CPU a listing and a 72 ms stall for every request in flight; frozen,
+    4 ms each. Reference counting still frees whatever they drop; unfrozen at shutdown, so an
+    app started and stopped again (tests) leaves nothing frozen behind.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 async def _app_error_handler(_request: Request, exc: AppError) -> JSONResponse:

@@ -5,6 +5,7 @@ session, the login throttle, the catalog); these build their own app, with its o
 and nothing replaced, so each piece `create_app` puts in place is the one that answers.
 """
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,6 +64,19 @@ def test_the_catalog_client_lives_as_long_as_the_app(fresh_app: FastAPI) -> None
         assert not catalog.http.is_closed
 
     assert catalog.http.is_closed
+
+
+def test_what_exists_once_started_is_kept_out_of_full_collections_until_it_stops(
+    fresh_app: FastAPI,
+) -> None:
+    # app/main.py: gc.freeze() once started, so full collections under load stop walking the
+    # ~110,000 long-lived objects; unfrozen at shutdown, so a stopped app leaves none frozen.
+    with TestClient(fresh_app):
+        frozen = gc.get_freeze_count()
+        assert frozen > 10_000
+        assert gc.isenabled()
+
+    assert gc.get_freeze_count() == 0
 
 
 def test_the_body_limit_comes_from_the_settings(fresh_client: TestClient) -> None:

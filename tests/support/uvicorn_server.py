@@ -5,7 +5,8 @@ database that hangs. Tests that need either serve the app for real: a uvicorn pr
 several workers) on a free port, over a database the migrations built (a SQLite file, or a
 throwaway PostgreSQL database when TEST_DATABASE_URL names a server), with real clients in
 parallel threads. Used for races, database timeouts and faults, the login throttle under a burst
-and across workers, and a slow catalog starving the pool. Every wait is bounded: start-up, each
+and across workers, a slow catalog starving the pool, and the load test's plain listing
+(tools/loadtests/plain_app.py) answering what the app does. Every wait is bounded: start-up, each
 request, each burst; a server that never gets ready fails the test with its log.
 """
 
@@ -87,8 +88,9 @@ def serving(
     *,
     flags: Sequence[str] = UVICORN_FLAGS,
     workers: int = 1,
+    target: str = "app.main:app",
 ) -> Iterator[Server]:
-    """uvicorn serving app.main:app over `database_url` until the block ends.
+    """uvicorn serving `target` (the app by default) over `database_url` until the block ends.
 
     `environment` adds settings (e.g. DATABASE_LOCK_TIMEOUT_SECONDS, REDIS_URL) to SERVER_ENV's;
     `flags` are uvicorn's options but where it listens (127.0.0.1, a free port) and how many
@@ -100,7 +102,7 @@ def serving(
     with log_path.open("w", encoding="utf-8") as log:
         for _attempt in range(3):
             port = free_port()
-            process = _start_uvicorn(variables, port, log, flags)
+            process = _start_uvicorn(variables, port, log, flags, target)
             try:
                 server = Server(f"http://127.0.0.1:{port}", log_path, process.pid)
                 if _wait_until_ready(server, process, workers):
@@ -119,11 +121,15 @@ def free_port() -> int:
 
 
 def _start_uvicorn(
-    variables: Mapping[str, str], port: int, log: IO[str], flags: Sequence[str]
+    variables: Mapping[str, str],
+    port: int,
+    log: IO[str],
+    flags: Sequence[str],
+    target: str,
 ) -> subprocess.Popen[bytes]:
     inherited = {k: v for k, v in os.environ.items() if k not in INHERITED_SETTINGS_DROPPED}
     environment = {**inherited, **variables}
-    command_line = [sys.executable, "-m", "uvicorn", "app.main:app", *flags]
+    command_line = [sys.executable, "-m", "uvicorn", target, *flags]
     command_line += ["--host", "127.0.0.1", "--port", str(port)]
     return subprocess.Popen(
         command_line, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT

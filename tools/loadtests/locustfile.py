@@ -9,9 +9,10 @@ Logins are measured apart: once every simulated user has logged in, their figure
 to LOAD_LOGIN_STATS and the statistics start afresh, so the steady state is measured without
 the burst of logins at the start (and the login burst without the steady state).
 
-`ReadCapacity` and `BareCapacity` carry no think time: the driver runs each alone for a few
-seconds to measure how many reads per second the app serves against a bare FastAPI endpoint.
-`ReadCapacity` uses a token the driver got from POST /token (LOAD_TOKEN).
+`ReadCapacity` carries no think time: the driver runs it alone for a few seconds, against the
+app and against the same listing written the plain way (plain_app.py), to measure how many
+listings per second each serves. It reads LOAD_CAPACITY_PATH with a token the driver got from
+POST /token (LOAD_TOKEN).
 
 The driver passes the seeded data in the environment: LOAD_USERNAME_PREFIX, LOAD_USER_COUNT,
 LOAD_PASSWORD, LOAD_FIRST_USER_ID, LOAD_SEARCH_WORDS, LOAD_SIMULATED_USERS.
@@ -48,6 +49,7 @@ STAGGER_SECONDS = 1.5
 
 LOGIN = "POST /token (once per user)"
 CAPACITY_HEADERS = {"Authorization": f"Bearer {os.environ.get('LOAD_TOKEN', '')}"}
+CAPACITY_PATH = os.environ.get("LOAD_CAPACITY_PATH", "/items/?limit=20")
 
 
 class _Logins:
@@ -130,16 +132,8 @@ class Member(FastHttpUser):
 
 
 class ReadCapacity(FastHttpUser):
-    """As many item listings as the app will serve: no think time."""
+    """As many item listings as the server will serve: no think time."""
 
     @task
     def list_items(self) -> None:
-        self.client.get("/items/?limit=20", headers=CAPACITY_HEADERS, name="GET /items/")
-
-
-class BareCapacity(FastHttpUser):
-    """As many requests as a bare FastAPI endpoint will serve: no think time."""
-
-    @task
-    def ping(self) -> None:
-        self.client.get("/ping", name="GET /ping")
+        self.client.get(CAPACITY_PATH, headers=CAPACITY_HEADERS, name="GET /items/")
