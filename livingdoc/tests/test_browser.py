@@ -8,47 +8,32 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from shop_project import SHOP_OUTCOME, run_pytest, write_shop_project
-
-CHROMIUM = Path("/usr/bin/chromium")
 # Under the rootdir of the run: the project's reports/ when the project's suite runs this test.
 SCREENSHOT = Path("reports", "living-docs-browser.png")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
-def generated_page(tmp_path: Path) -> Path:
-    root = write_shop_project(tmp_path)
-    assert SHOP_OUTCOME in run_pytest(root, "--living-docs=reports").stdout
-    return root / "reports" / "living-docs" / "index.html"
+def generated_page(shop_run: Path) -> Path:
+    # The run's shop (conftest.py): its page.
+    return shop_run / "reports" / "living-docs" / "index.html"
 
 
 @pytest.fixture
-def browser_page(generated_page: Path) -> Iterator[tuple[Page, list[str]]]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: `apt-get install -y chromium` to run this test")
+def browser_page(chromium: Browser, generated_page: Path) -> Iterator[tuple[Page, list[str]]]:
+    # The run's browser (conftest.py), in a context of this test's own.
     requests: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1600})
-            page.on("request", lambda request: requests.append(request.url))
-            page.goto(generated_page.as_uri())
-            # The script draws the scenarios from the page's data, then marks the page ready.
-            page.wait_for_selector("html[data-ready]")
-            yield page, requests
-        finally:
-            browser.close()
+    context = chromium.new_context(viewport={"width": 1280, "height": 1600})
+    try:
+        page = context.new_page()
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(generated_page.as_uri())
+        # The script draws the scenarios from the page's data, then marks the page ready.
+        page.wait_for_selector("html[data-ready]")
+        yield page, requests
+    finally:
+        context.close()
 
 
 def visible_scenarios(page: Page) -> list[str]:

@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from shop_project import EXPECTED_STATUSES, SHOP_OUTCOME, run_pytest, write_shop_project
+from shop_project import EXPECTED_STATUSES
 
 FORMATTER = Path(__file__).resolve().parents[1] / "html-formatter"
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path("/usr/bin/chromium")  # the one conftest.py's `chromium` launches
 WORST_FIRST = ("FAILED", "AMBIGUOUS", "UNDEFINED", "PENDING", "UNKNOWN", "SKIPPED", "PASSED")
 
 
@@ -34,20 +34,21 @@ def missing() -> str | None:
 
 
 @pytest.fixture
-def official_report(tmp_path: Path) -> Iterator[tuple[Page, list[str], list[str]]]:
+def official_report(
+    shop_run: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[tuple[Page, list[str], list[str]]]:
     reason = missing()
     if reason:
         if os.environ.get("LIVINGDOC_REQUIRE_OFFICIAL_REPORT") == "1":
             pytest.fail(reason)
         pytest.skip(reason)
-    root = write_shop_project(tmp_path)
-    assert SHOP_OUTCOME in run_pytest(root, "--living-docs=reports").stdout
-    report = root / "reports" / "cucumber-report.html"
+    # The run's shop (conftest.py): its messages, rendered beside this test.
+    report = tmp_path / "cucumber-report.html"
     subprocess.run(
         [
             "node",
             str(FORMATTER / "render.mjs"),
-            str(root / "reports" / "messages.ndjson"),
+            str(shop_run / "reports" / "messages.ndjson"),
             str(report),
         ],
         check=True,
@@ -55,27 +56,24 @@ def official_report(tmp_path: Path) -> Iterator[tuple[Page, list[str], list[str]
     )
     problems: list[str] = []
     requests: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
+    # The run's browser (conftest.py), asked for once node and the formatter are known there.
+    browser: Browser = request.getfixturevalue("chromium")
+    context = browser.new_context(viewport={"width": 1280, "height": 1600})
+    try:
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda m: (
+                problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None
+            ),
         )
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1600})
-            page.on(
-                "console",
-                lambda m: (
-                    problems.append(f"{m.type}: {m.text}")
-                    if m.type in ("error", "warning")
-                    else None
-                ),
-            )
-            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-            page.on("request", lambda request: requests.append(request.url))
-            page.goto(report.as_uri())
-            page.wait_for_selector("li[data-status]")
-            yield page, problems, requests
-        finally:
-            browser.close()
+        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(report.as_uri())
+        page.wait_for_selector("li[data-status]")
+        yield page, problems, requests
+    finally:
+        context.close()
 
 
 def test_the_official_report_shows_every_scenario_with_its_status(official_report) -> None:

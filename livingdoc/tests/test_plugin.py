@@ -14,22 +14,40 @@ from pytest_bdd_livingdoc.cucumber import ERRORS_FEATURE
 from pytest_bdd_livingdoc.html import page_data
 from shop_project import (
     EXPECTED_STATUSES,
+    RUN_ARGS,
     SHOP_OUTCOME,
+    EarlyRuns,
     run_pytest,
     write_shop_project,
 )
 
-RUN_ARGS = ("--living-docs=reports", "--junitxml=reports/junit.xml")
+# `shop_run` (conftest.py): one run of the shop, shared by the tests that only read it.
+
+
+def xdist_shop(directory: Path, environ: dict[str, str]) -> tuple[Path, Any]:
+    """The shop run under pytest-xdist, 2 workers."""
+    root = write_shop_project(directory)
+    return root, run_pytest(root, *RUN_ARGS, "-n", "2", environ=environ)
+
+
+def autoloaded_shop(directory: Path, environ: dict[str, str]) -> tuple[Path, Any]:
+    """The shop run as a plain `pytest` runs it: every installed plugin loaded, none named."""
+    root = write_shop_project(directory)
+    return root, run_pytest(root, *RUN_ARGS, "-k", "buying_a_lamp", autoload=True, environ=environ)
+
+
+# Runs in processes of their own (xdist's workers; every plugin loaded by its entry point),
+# started as soon as collection ends (conftest.py): they go on while the other tests run.
+EARLY_RUNS = {"shop under xdist": xdist_shop, "shop autoloading": autoloaded_shop}
 
 
 @pytest.fixture(scope="module")
-def shop_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One run of the shop, shared by the tests that only read what it wrote."""
-    root = write_shop_project(tmp_path_factory.mktemp("shop"))
-    result = run_pytest(root, *RUN_ARGS)
-    assert SHOP_OUTCOME in result.stdout
-    assert result.returncode == pytest.ExitCode.TESTS_FAILED  # and the documentation is written
-    return root
+def xdist_run(early_runs: EarlyRuns) -> tuple[Path, str]:
+    """The shop's run under pytest-xdist: its outputs, and what it printed."""
+    root, result = early_runs.result("shop under xdist", xdist_shop)
+    assert SHOP_OUTCOME in last_line(result)
+    assert result.returncode == pytest.ExitCode.TESTS_FAILED
+    return root, result.stdout
 
 
 @pytest.fixture
@@ -198,20 +216,20 @@ def test_the_api_coverage_table_credits_each_scenario(shop_run: Path) -> None:
     assert "<code>/basement</code></th><td>404</td>" in unmatched
 
 
-def test_output_is_the_same_with_and_without_xdist(shop: Path) -> None:
-    single = run_pytest(shop, *RUN_ARGS)
-    assert SHOP_OUTCOME in last_line(single)
-    alone = normalised(*outputs(shop))
-    parallel = run_pytest(shop, *RUN_ARGS, "-n", "2")
-    assert SHOP_OUTCOME in last_line(parallel)
-    assert "2 workers" in parallel.stdout
-    assert normalised(*outputs(shop)) == alone
+def test_output_is_the_same_with_and_without_xdist(
+    shop_run: Path, xdist_run: tuple[Path, str]
+) -> None:
+    parallel, printed = xdist_run
+    assert "2 workers" in printed
+    assert normalised(*outputs(parallel)) == normalised(*outputs(shop_run))
 
 
-@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["alone", "xdist"])
-def test_the_record_stays_out_of_the_junit_xml(shop: Path, workers: list[str]) -> None:
-    run_pytest(shop, *RUN_ARGS, *workers)
-    junit = (shop / "reports" / "junit.xml").read_text(encoding="utf-8")
+@pytest.mark.parametrize("run", ["alone", "xdist"])
+def test_the_record_stays_out_of_the_junit_xml(
+    run: str, shop_run: Path, xdist_run: tuple[Path, str]
+) -> None:
+    root = shop_run if run == "alone" else xdist_run[0]
+    junit = (root / "reports" / "junit.xml").read_text(encoding="utf-8")
     assert '<testcase classname="features/shop.feature" name="Shop: Buying a lamp"' in junit
     assert "api_calls" not in junit
     assert "properties" not in junit
@@ -232,10 +250,10 @@ def test_without_the_option_nothing_is_written(shop: Path) -> None:
     assert not (shop / "reports").exists()
 
 
-def test_installed_the_plugin_is_loaded_without_being_named(shop: Path) -> None:
+def test_installed_the_plugin_is_loaded_without_being_named(early_runs: EarlyRuns) -> None:
     # No -p and no conftest line: pytest loads it through its entry point, beside every other
     # plugin installed, as in any project that installs the package.
-    result = run_pytest(shop, *RUN_ARGS, "-k", "buying_a_lamp", autoload=True)
+    shop, result = early_runs.result("shop autoloading", autoloaded_shop)
     assert "1 passed, 9 deselected" in last_line(result)
     # pytest lists the plugins it loaded, each by its distribution's name and version.
     assert f"bdd-livingdoc-{version('pytest-bdd-livingdoc')}" in result.stdout
@@ -296,11 +314,11 @@ def executions(envelopes: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
     return sorted((started[attempt], statuses) for attempt, statuses in steps.items())
 
 
-def test_messages_are_one_valid_stream_alone_and_under_xdist(shop: Path) -> None:
-    run_pytest(shop, *RUN_ARGS)
-    alone = read_messages(shop)
-    run_pytest(shop, *RUN_ARGS, "-n", "2")
-    parallel = read_messages(shop)
+def test_messages_are_one_valid_stream_alone_and_under_xdist(
+    shop_run: Path, xdist_run: tuple[Path, str]
+) -> None:
+    alone = read_messages(shop_run)
+    parallel = read_messages(xdist_run[0])
 
     assert_one_valid_stream(alone)
     assert_one_valid_stream(parallel)

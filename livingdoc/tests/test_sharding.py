@@ -1,13 +1,17 @@
 """A run split over machines (shards) and merged says what the run in one piece says.
 
 The shop (every status, an outline, an unbound feature file, API calls) runs once whole and once
-as 4 shards, 4 pytest processes at the same time, split by pytest-split as CI's matrix splits the
-suite. `merge_runs` merges the shards' outputs; `compare_runs` finds them equal to the whole
-run's once ids, times, durations, workers and the order of execution are left out: the same
-scenarios, steps, statuses, messages, errors, Cucumber JSON, JUnit cases and page.
+as 4 shards, each a pytest run of its own into its own directory, split by pytest-split as CI's
+matrix splits the suite. `merge_runs` merges the shards' outputs (its command line once, as CI
+calls it; its `main` in this process for the other merges); `compare_runs` finds them equal to
+the whole run's once ids, times, durations, workers and the order of execution are left out: the
+same scenarios, steps, statuses, messages, errors, Cucumber JSON, JUnit cases and page.
 """
 
+import contextlib
+import io
 import json
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -16,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from pytest_bdd_livingdoc import compare_runs, merge_runs, record
-from shop_project import SHOP_OUTCOME, run_pytest, start_pytest, write_shop_project
+from shop_project import SHOP_OUTCOME, InProcessRun, run_pytest, write_shop_project
 
 SHARDS = 4
 
@@ -25,7 +29,8 @@ def outputs(directory: str) -> tuple[str, ...]:
     return (f"--living-docs={directory}", f"--junitxml={directory}/junit.xml")
 
 
-def merge(root: Path, out: str, *shards: str) -> subprocess.CompletedProcess[str]:
+def merge_command(root: Path, out: str, *shards: str) -> subprocess.CompletedProcess[str]:
+    """`python -m pytest_bdd_livingdoc.merge_runs`, as CI's merge job runs it."""
     return subprocess.run(
         [sys.executable, "-m", "pytest_bdd_livingdoc.merge_runs", *shards, "--out", out],
         cwd=root,
@@ -35,19 +40,28 @@ def merge(root: Path, out: str, *shards: str) -> subprocess.CompletedProcess[str
     )
 
 
+def merge(root: Path, out: str, *shards: str) -> InProcessRun:
+    """The same command's `main`, in this process: no interpreter to start for each merge."""
+    printed, errors = io.StringIO(), io.StringIO()
+    here = os.getcwd()
+    os.chdir(root)
+    try:
+        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(errors):
+            code = merge_runs.main([*shards, "--out", out])
+    finally:
+        os.chdir(here)
+    return InProcessRun(code, printed.getvalue(), errors.getvalue())
+
+
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = write_shop_project(tmp_path_factory.mktemp("shop"))
     assert SHOP_OUTCOME in run_pytest(root, *outputs("whole")).stdout
     split = ("-p", "pytest_split.plugin", "--splits", str(SHARDS))
-    shards = [
-        start_pytest(root, *split, "--group", str(k), *outputs(f"shards/{k}"))
-        for k in range(1, SHARDS + 1)
-    ]
-    for shard in shards:
-        output, _ = shard.communicate(timeout=300)
-        assert "deselected" in output, output  # each shard ran its part only
-    merged = merge(root, "merged", *(f"shards/{k}" for k in range(1, SHARDS + 1)))
+    for k in range(1, SHARDS + 1):
+        shard = run_pytest(root, *split, "--group", str(k), *outputs(f"shards/{k}"))
+        assert "deselected" in shard.stdout, shard.stdout  # each shard ran its part only
+    merged = merge_command(root, "merged", *(f"shards/{k}" for k in range(1, SHARDS + 1)))
     assert merged.returncode == 1, merged.stdout + merged.stderr  # the shop has failures
     return root
 

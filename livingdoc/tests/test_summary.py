@@ -12,7 +12,7 @@ import pytest
 
 import page_reading as reading
 from pytest_bdd_livingdoc.summary import main
-from shop_project import run_pytest, write_shop_project
+from shop_project import run_pytest
 
 PENDING_PROJECT = {
     "features/wip.feature": """\
@@ -51,11 +51,9 @@ def _():
 }
 
 
-def test_the_summary_counts_and_lists_what_to_look_at(tmp_path: Path, capsys) -> None:
-    root = write_shop_project(tmp_path)
-    run_pytest(root, "--living-docs=reports")
-
-    assert main([str(root / "reports" / "messages.ndjson"), "--title", "Shop"]) == 0
+def test_the_summary_counts_and_lists_what_to_look_at(shop_run: Path, capsys) -> None:
+    # The run's shop (conftest.py): its messages.
+    assert main([str(shop_run / "reports" / "messages.ndjson"), "--title", "Shop"]) == 0
     summary = capsys.readouterr().out
     assert summary.startswith("## Shop: the run did not pass\n")
     for row in ("| failed | 3 |", "| undefined | 2 |", "| passed | 3 |", "| skipped | 2 |"):

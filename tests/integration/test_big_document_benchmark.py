@@ -1,50 +1,26 @@
 """The big-document benchmark runs and prints its figures (never judged here: tests do not
 assert on wall time). `make bench` runs it at 10,000 scenarios, `.ci/run` at 1,000."""
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.project_runs import EarlyRuns, big_document_benchmark
+
 CHROMIUM = Path("/usr/bin/chromium")
 
-
-def run(*command: str) -> subprocess.CompletedProcess[str]:
-    # Nothing of this run's pytest or coverage: the benchmark is a program of its own.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "COV_CORE_"))}
-    return subprocess.run(
-        [sys.executable, *command], cwd=ROOT, env=env, capture_output=True, text=True, check=False
-    )
+# A real run of one feature file writes the template, then the benchmark runs from it: both in
+# processes of their own, started as soon as collection ends (tests/support/project_runs.py).
+EARLY_RUNS = {"big document benchmark": big_document_benchmark}
 
 
-def test_the_big_document_benchmark_prints_its_figures(tmp_path: Path) -> None:
+def test_the_big_document_benchmark_prints_its_figures(early_runs: EarlyRuns) -> None:
+    runs = early_runs.result("big document benchmark", big_document_benchmark)
+    assert isinstance(runs, tuple)
+    template, result = runs
     # A real record of one feature's scenarios is the template the synthetic run copies.
-    template = run(
-        "-m",
-        "pytest",
-        "step_defs/test_user_lookup.py",
-        "-q",
-        "-p",
-        "no:randomly",
-        "-p",
-        "no:cacheprovider",
-        f"--living-docs={tmp_path}",
-    )
     # Exit 1 all the same: the other feature files are unbound in a run of one module.
     assert re.search(r"^\d+ passed", template.stdout.splitlines()[-1]), template.stdout[-2000:]
-    assert (tmp_path / "livingdoc-record.json").is_file()
-
-    result = run(
-        "tools/benchmarks/big_document.py",
-        "--scenarios",
-        "40",
-        "--rounds",
-        "1",
-        "--template",
-        str(tmp_path / "livingdoc-record.json"),
-    )
+    assert (template.directory / "livingdoc-record.json").is_file()
 
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     out = result.stdout

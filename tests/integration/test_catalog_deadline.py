@@ -150,8 +150,10 @@ def test_a_catalog_dripping_its_answer_is_cut_off_at_the_deadline(
 DRIPS = 20  # more than the database pool holds (5 + 10 overflow): each used to keep one
 READS = 10
 # The app's catalog limit here: long enough that the reads surely happen while every drip is
-# still in flight, short enough that the drips end well before the fake lets go (30 s).
-DEADLINE_SECONDS = 10
+# still in flight (10 reads on loopback take well under a second, even on a busy machine; the
+# test says so if they did not), short enough that the drips end well before the fake lets go
+# (30 s). Every drip waits it out: it is this test's wall time.
+DEADLINE_SECONDS = 5
 # Bounds on waiting, not expectations: a pool that is starved times out after 30 s.
 WAIT_SECONDS = 45.0
 PASSWORD = "long-enough-pass"

@@ -10,16 +10,10 @@ left out: they bind the real features, which this directory does not hold.)
 """
 
 import json
-import os
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
 
-import pytest
 from pytest_bdd_livingdoc.html import page_data
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.project_runs import EarlyRuns, Finished, docs_run
 
 NEW_FEATURE = """\
     @items
@@ -67,56 +61,36 @@ UNTAGGED = """\
     """
 
 
-def run_docs(features: Path, reports: Path) -> subprocess.CompletedProcess[str]:
-    """`make docs` over `features`: the module that binds feature files without a module."""
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "step_defs/test_features.py",
-        "-o",
-        f"bdd_features_base_dir={features}",
-        "-o",
-        "livingdoc_step_packages=",
-        f"--living-docs={reports}",
-        "-p",
-        "no:randomly",
-        "-p",
-        "no:cacheprovider",
-        "-n",
-        "0",
-        "-rs",
-    ]
-    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    return subprocess.run(
-        command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300, check=False
-    )
+# `make docs` over a features directory holding one of these feature files, each run in a
+# process of its own, started as soon as collection ends (tests/support/project_runs.py).
+EARLY_RUNS = {
+    "docs: tidy offer": docs_run("tidy_offer", NEW_FEATURE),
+    "docs: gift wrapping": docs_run("gift_wrapping", UNTAGGED),
+}
 
 
-@pytest.fixture
-def features(tmp_path: Path) -> Path:
-    directory = tmp_path / "features"
-    directory.mkdir()
-    return directory
+def docs(early_runs: EarlyRuns, name: str) -> Finished:
+    finished = early_runs.result(name, EARLY_RUNS[name])
+    assert isinstance(finished, Finished)
+    return finished
 
 
 def test_a_feature_written_with_the_catalogue_runs_and_its_wip_scenario_is_pending(
-    features: Path, tmp_path: Path
+    early_runs: EarlyRuns,
 ) -> None:
-    (features / "tidy_offer.feature").write_text(textwrap.dedent(NEW_FEATURE), encoding="utf-8")
-
-    run = run_docs(features, tmp_path / "reports")
+    run = docs(early_runs, "docs: tidy offer")
+    reports = run.directory / "reports"
 
     assert run.returncode == 0, run.stdout + run.stderr
     assert "2 passed, 1 skipped" in run.stdout, run.stdout
     assert "Pending: Scenario 'Alice wraps her lamp as a gift'" in run.stdout, run.stdout
     assert "When 'Alice wraps the \"Reading lamp\" as a gift'" in run.stdout
-    page = (tmp_path / "reports" / "living-docs" / "index.html").read_text(encoding="utf-8")
+    page = (reports / "living-docs" / "index.html").read_text(encoding="utf-8")
     assert "Keeping an offer tidy" in page
     # The page draws its scenarios from the data it carries (pytest_bdd_livingdoc.html).
     on_page = {case["name"]: case["status"] for case in page_data(page)["cases"]}
     assert on_page["Alice offers a lamp and finds it among her items"] == "passed"
-    cucumber = json.loads((tmp_path / "reports" / "cucumber.json").read_text(encoding="utf-8"))
+    cucumber = json.loads((reports / "cucumber.json").read_text(encoding="utf-8"))
     assert [feature["name"] for feature in cucumber] == ["Keeping an offer tidy"]
     statuses = {
         element["name"]: {step["result"]["status"] for step in element["steps"]}
@@ -129,11 +103,9 @@ def test_a_feature_written_with_the_catalogue_runs_and_its_wip_scenario_is_pendi
 
 
 def test_an_undefined_step_without_the_wip_tag_still_fails_the_docs(
-    features: Path, tmp_path: Path
+    early_runs: EarlyRuns,
 ) -> None:
-    (features / "gift_wrapping.feature").write_text(textwrap.dedent(UNTAGGED), encoding="utf-8")
-
-    run = run_docs(features, tmp_path / "reports")
+    run = docs(early_runs, "docs: gift wrapping")
 
     assert run.returncode == 1, run.stdout + run.stderr
     assert "1 failed" in run.stdout, run.stdout
