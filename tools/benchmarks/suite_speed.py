@@ -35,13 +35,14 @@ import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCHMARKS = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
+
+from floor import bare_request_seconds, isolation_seconds, per_call  # noqa: E402
 
 ACCEPTANCE = ["step_defs"]
 WHOLE: list[str] = []  # pyproject's testpaths
@@ -116,56 +117,6 @@ def run_arm(arm: Arm, scratch: Path) -> None:
     if counted.exists():
         arm.requests = int(counted.read_text())
         counted.unlink()
-
-
-def per_call(action: Callable[[], object], *, batch: int = 500, batches: int = 7) -> float:
-    """Seconds per call: the median over batches of each batch's mean, after a warm-up batch."""
-    for _ in range(batch // 5):
-        action()
-    means = []
-    for _ in range(batches):
-        started = time.perf_counter()
-        for _ in range(batch):
-            action()
-        means.append((time.perf_counter() - started) / batch)
-    return statistics.median(means)
-
-
-def bare_request_seconds() -> float:
-    from fastapi import FastAPI
-    from fastapi.testclient import TestClient
-
-    bare = FastAPI()
-
-    # A plain `def`, as the app's routes are: the same hop to the thread pool.
-    @bare.get("/ping")
-    def ping() -> dict[str, bool]:
-        return {"ok": True}
-
-    with TestClient(bare) as client:
-        return per_call(lambda: client.get("/ping"))
-
-
-def isolation_seconds() -> float:
-    """The harness's per-test isolation, as its fixtures do it, on in-memory SQLite."""
-    from sqlalchemy import Engine
-
-    from app.database import make_engine
-    from app.models import Base
-    from tests.harness.database import RolledBackTransaction
-
-    engine: Engine = make_engine("sqlite+pysqlite://")
-    Base.metadata.create_all(engine)
-    isolation = RolledBackTransaction()
-
-    def one_test() -> None:
-        with isolation.connect(engine) as connection:
-            isolation.session(connection).close()
-
-    try:
-        return per_call(one_test)
-    finally:
-        engine.dispose()
 
 
 def client_start_seconds() -> float:
