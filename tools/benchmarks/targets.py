@@ -4,8 +4,8 @@ commit, 0e23f22 by default) in one run, with each target and whether it is met.
 The baseline runs from `git archive <commit>` extracted into a temporary folder, with its own app,
 harness, steps and living-documentation plugin (trees.py; where each loads from is printed first).
 Every figure is measured for both arms, the arms alternating round by round (and which goes first),
-after one unmeasured acceptance run per arm that also counts its HTTP requests (request_count.py);
-the medians of the rounds are shown.
+after one unmeasured acceptance run per arm that also counts its HTTP requests (request_count.py)
+and one collection of the other suites it runs; the medians of the rounds are shown.
 
 1. start-up: wall of `pytest step_defs --collect-only -q`.
 2. per scenario: the median acceptance test (JUnit XML times of `pytest step_defs`); the time
@@ -130,6 +130,8 @@ def main() -> None:
         for arm in arms:  # unmeasured: bytecode, page cache; and the requests it makes
             counted = trees.run_pytest(arm, ["step_defs"], scratch, count_requests=True)
             requests[arm.name] = counted.requests or 0
+            # Every module the rounds import, imported (and its asserts rewritten) once.
+            trees.wall_of(arm, [*([] if args.whole_suite else FAST_CORE), "--collect-only"])
 
         measures: list[tuple[str, Callable[[trees.Tree], None]]] = []
 
