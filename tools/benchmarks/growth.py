@@ -7,9 +7,9 @@ real feature files unbound, which the living documentation reports as errors.)
 
 Prints, per arm and size, the wall time, the time inside the tests (JUnit XML: the steps, their
 lookup, the requests) and the rest (start-up, collection, the living documentation); then the
-cost per added scenario,
-the slope between consecutive sizes, and how the last slope compares with the first: a suite
-whose parts all grow linearly has the same slope at 5,000 scenarios as at 200.
+cost per added scenario, the slope between consecutive sizes, and how the last slope compares
+with the first: a suite whose parts all grow linearly has the same slope at 5,000 scenarios as
+at 200.
 
     .venv/bin/python tools/benchmarks/growth.py [--sizes 200,1000,5000] [--rounds 3]
         [--baseline 0e23f22]
