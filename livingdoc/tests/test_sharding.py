@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_bdd_livingdoc import compare_runs, record
+from pytest_bdd_livingdoc import compare_runs, merge_runs, record
 from shop_project import SHOP_OUTCOME, run_pytest, start_pytest, write_shop_project
 
 SHARDS = 4
@@ -104,6 +104,35 @@ def test_a_shard_without_its_record_cannot_be_merged(shop: Path) -> None:
     result = merge(shop, "nothing", "shards/1", "whole/living-docs")
     assert result.returncode == 2
     assert "no record of a run" in result.stderr
+
+
+def test_cases_sharing_a_name_are_all_merged(shop: Path, tmp_path: Path) -> None:
+    """Some plugins report several cases under one test's name (schemathesis: one per
+    operation); a module skipped at collection is reported by every shard. Merged, the first
+    are all kept and the second once."""
+
+    def shard(label: str, *names: str) -> merge_runs.Shard:
+        directory = tmp_path / label
+        directory.mkdir()
+        suite = ET.Element("testsuite", tests=str(len(names)))
+        for name in names:
+            ET.SubElement(suite, "testcase", classname="tests.fuzz", name=name)
+        skipped = ET.SubElement(suite, "testcase", classname="", name="tests.test_cck")
+        ET.SubElement(skipped, "skipped", message="collection skipped")
+        ET.ElementTree(suite).write(directory / "junit.xml")
+        return merge_runs.Shard(label, directory, whole)
+
+    whole = record.read(shop / "whole" / record.RECORD_FILE)
+
+    shards = [shard("1", "test_fuzz", "test_fuzz", "test_fuzz"), shard("2", "test_other")]
+    path, problems = merge_runs.merge_junit(shards, tmp_path / "merged")
+    assert problems == []
+    assert path is not None
+    names = [case["name"] for case in _junit_cases(path)]
+    assert sorted(names) == ["test_fuzz"] * 3 + ["test_other", "tests.test_cck"]
+    suite = ET.parse(path).getroot().find("testsuite")
+    assert suite is not None
+    assert (suite.get("tests"), suite.get("skipped")) == ("5", "1")
 
 
 def _junit_cases(path: Path) -> list[dict[str, str]]:

@@ -199,27 +199,35 @@ def merge_junit(shards: list[Shard], out: Path) -> tuple[Path | None, list[RunEr
         for shard in shards
         if shard not in present
     ]
-    cases: dict[tuple[str, str], ET.Element] = {}
+    # One name may stand for several cases of one test (schemathesis reports each generated
+    # operation under its test's name), so a name is kept as often as the shard that has it
+    # most; a case every shard reports (a module skipped at collection) is still kept once.
+    cases: dict[tuple[str, str], list[ET.Element]] = {}
     suites = []
     for shard in present:
         root = ET.parse(shard.directory / JUNIT_FILE).getroot()
+        in_shard: defaultdict[tuple[str, str], list[ET.Element]] = defaultdict(list)
         for suite in [root] if root.tag == "testsuite" else root.iter("testsuite"):
             suites.append(suite)
             for case in suite.iter("testcase"):
                 key = (case.get("classname", ""), case.get("name", ""))
                 if key[0] != ERROR_CLASS:
-                    cases.setdefault(key, case)
+                    in_shard[key].append(case)
+        for key, found in in_shard.items():
+            if len(found) > len(cases.get(key, ())):
+                cases[key] = found
+    kept = [case for found in cases.values() for case in found]
     root = ET.Element("testsuites", name="pytest tests")
     merged = ET.SubElement(root, "testsuite", name="pytest")
-    merged.extend(cases.values())
+    merged.extend(kept)
     counts: defaultdict[str, int] = defaultdict(int)
-    for case in cases.values():
+    for case in kept:
         for child in case:
             counts[child.tag] += 1
     merged.set("errors", str(counts["error"]))
     merged.set("failures", str(counts["failure"]))
     merged.set("skipped", str(counts["skipped"]))
-    merged.set("tests", str(len(cases)))
+    merged.set("tests", str(len(kept)))
     merged.set("time", f"{sum(float(s.get('time', 0)) for s in suites):.3f}")
     stamps = sorted(s.get("timestamp", "") for s in suites if s.get("timestamp"))
     if stamps:
