@@ -28,25 +28,20 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-BENCHMARKS = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
+
+import trees  # noqa: E402
+from floor import bare_request_seconds, isolation_seconds, per_call  # noqa: E402
 
 ACCEPTANCE = ["step_defs"]
 WHOLE: list[str] = []  # pyproject's testpaths
-# The same order every run (less noise between arms) and no cache between them.
-STEADY = ["-q", "-p", "no:randomly", "-p", "no:cacheprovider"]
 
 
 @dataclass
@@ -72,100 +67,20 @@ class Arm:
 
 
 def run_arm(arm: Arm, scratch: Path) -> None:
-    junit = scratch / "junit.xml"
-    counted = scratch / "requests.txt"
-    command = [sys.executable, "-m", "pytest", *arm.paths, *STEADY, f"--junitxml={junit}"]
-    command += ["-n", str(arm.workers), *arm.extra]
-    env = {**os.environ, **arm.env}
-    # As the Makefile does: pytest caches its rewritten plugin modules only if it may write
-    # bytecode (see the Makefile's `unexport`).
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    if "TEST_DATABASE_URL" not in arm.env:
-        env.pop("TEST_DATABASE_URL", None)
-    # The benchmark's own plugins (article_recipe, request_count) are imported from here.
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(BENCHMARKS), env.get("PYTHONPATH")]))
-    if arm.count_requests and arm.workers == 0:
-        command += ["-p", "request_count"]
-        env["SUITE_SPEED_REQUEST_COUNT"] = str(counted)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    # 1: some test failed; the run still did (nearly) the same work, so it is timed and said.
-    if result.returncode not in (0, 1):
-        sys.exit(
-            f"{arm.name}: pytest exited {result.returncode}\n"
-            f"{' '.join(command)}\n{result.stdout[-4000:]}{result.stderr[-2000:]}"
-        )
-    cases = [case for case in ET.parse(junit).iter("testcase") if case.find("skipped") is None]
-    failed = [
-        case for case in cases if any(case.find(tag) is not None for tag in ("failure", "error"))
-    ]
-    if result.returncode == 1:
-        names = ", ".join(f"{case.get('classname')}::{case.get('name')}" for case in failed)
-        print(f"WARNING {arm.name}: {len(failed)} test(s) failed: {names}", flush=True)
-    times = [float(case.get("time", "0")) for case in cases]
-    arm.walls.append(elapsed)
-    arm.cpus.append(
-        after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime,
+    timed = trees.run_pytest(
+        trees.checkout(),
+        [*arm.paths, "-n", str(arm.workers), *arm.extra],
+        scratch,
+        env=arm.env,
+        count_requests=arm.count_requests and arm.workers == 0,
     )
-    arm.tests = len(cases)
-    arm.per_test.append(statistics.median(times))
-    arm.in_tests.append(sum(times))
-    if counted.exists():
-        arm.requests = int(counted.read_text())
-        counted.unlink()
-
-
-def per_call(action: Callable[[], object], *, batch: int = 500, batches: int = 7) -> float:
-    """Seconds per call: the median over batches of each batch's mean, after a warm-up batch."""
-    for _ in range(batch // 5):
-        action()
-    means = []
-    for _ in range(batches):
-        started = time.perf_counter()
-        for _ in range(batch):
-            action()
-        means.append((time.perf_counter() - started) / batch)
-    return statistics.median(means)
-
-
-def bare_request_seconds() -> float:
-    from fastapi import FastAPI
-    from fastapi.testclient import TestClient
-
-    bare = FastAPI()
-
-    # A plain `def`, as the app's routes are: the same hop to the thread pool.
-    @bare.get("/ping")
-    def ping() -> dict[str, bool]:
-        return {"ok": True}
-
-    with TestClient(bare) as client:
-        return per_call(lambda: client.get("/ping"))
-
-
-def isolation_seconds() -> float:
-    """The harness's per-test isolation, as its fixtures do it, on in-memory SQLite."""
-    from sqlalchemy import Engine
-
-    from app.database import make_engine
-    from app.models import Base
-    from tests.harness.database import RolledBackTransaction
-
-    engine: Engine = make_engine("sqlite+pysqlite://")
-    Base.metadata.create_all(engine)
-    isolation = RolledBackTransaction()
-
-    def one_test() -> None:
-        with isolation.connect(engine) as connection:
-            isolation.session(connection).close()
-
-    try:
-        return per_call(one_test)
-    finally:
-        engine.dispose()
+    arm.walls.append(timed.wall)
+    arm.cpus.append(timed.cpu)
+    arm.tests = len(timed.times)
+    arm.per_test.append(timed.median_test)
+    arm.in_tests.append(timed.in_tests)
+    if timed.requests is not None:
+        arm.requests = timed.requests
 
 
 def client_start_seconds() -> float:
