@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -39,6 +38,8 @@ sys.path.insert(0, str(ROOT))
 
 import trees  # noqa: E402
 from floor import bare_request_seconds, isolation_seconds, per_call  # noqa: E402
+
+from tools.machine import describe  # noqa: E402
 
 ACCEPTANCE = ["step_defs"]
 WHOLE: list[str] = []  # pyproject's testpaths
@@ -102,21 +103,6 @@ def client_start_seconds() -> float:
         return per_call(one_client, batch=100)
 
 
-def machine() -> str:
-    model = "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (
-        f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, "
-        f"load average {load:.2f} at start"
-    )
-
-
 def arms_for(args: argparse.Namespace) -> list[Arm]:
     recipe = ["-p", "article_recipe", "--isolation=recreate"]
     article = [*recipe, "--hashing=production"]
@@ -155,7 +141,7 @@ def main() -> None:
         "--whole-suite", action="store_true", help="also time `pytest` (unit + acceptance)"
     )
     args = parser.parse_args()
-    print(machine(), flush=True)
+    print(describe(), flush=True)
     arms = arms_for(args)
 
     with tempfile.TemporaryDirectory() as tmp:

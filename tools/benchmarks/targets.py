@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -44,6 +43,9 @@ from pathlib import Path
 
 import growth
 import trees
+
+sys.path.insert(0, str(trees.ROOT))
+from tools.machine import describe
 
 BASELINE = "0e23f22"
 FAST_CORE = ["-m", "not slow"]
@@ -75,20 +77,6 @@ TARGETS = {
 }
 
 
-def machine() -> str:
-    model = "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return (
-        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} CPUs ({model}), "
-        f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.2f} at start"
-    )
-
-
 def floor_parts(tree: trees.Tree) -> dict[str, float]:
     """One bare request and one test's isolation, measured in the tree (its harness)."""
     result = subprocess.run(
@@ -117,7 +105,7 @@ def main() -> None:
     args = parser.parse_args()
     postgres = os.environ.get("TEST_DATABASE_URL")
     on_postgres = {"TEST_DATABASE_URL": postgres} if postgres else {}
-    print(machine(), flush=True)
+    print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {describe()}", flush=True)
 
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp)

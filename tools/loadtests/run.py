@@ -34,7 +34,6 @@ import argparse
 import csv
 import json
 import os
-import platform
 import secrets
 import statistics
 import subprocess
@@ -64,6 +63,7 @@ from app.models import Item, Role, User  # noqa: E402
 from app.security import PasswordHasher  # noqa: E402
 from tests.harness.databases import is_postgres, throwaway_database  # noqa: E402
 from tests.support.fakes.catalog import LOOPBACK, unused_loopback_port  # noqa: E402
+from tools.machine import describe  # noqa: E402
 
 P95_BUDGET_MS = 50.0
 # The app's listing against the same listing written the plain way (plain_app.py).
@@ -108,7 +108,7 @@ def main() -> int:
     args = parse_args()
     out = (ROOT / args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    print(machine(), flush=True)
+    print(describe(), flush=True)
     with ExitStack() as stack:
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="load-")))
         if args.database_url and is_postgres(args.database_url):
@@ -238,7 +238,7 @@ def main() -> int:
                 f"({plain_cpu:.2f} ms CPU each): {app_row.rps / plain_row.rps:.2f}",
                 flush=True,
             )
-        print(machine(), flush=True)
+        print(describe(), flush=True)
 
     return report(rows, arms["app"], arms["plain"], out, same_listing=same)
 
@@ -270,18 +270,6 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--out", default="reports/load")
     return parser.parse_args()
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    load = os.getloadavg()[0]
-    return f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, load {load:.2f}"
 
 
 def migrate(database_url: str) -> None:
