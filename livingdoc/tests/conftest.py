@@ -3,6 +3,7 @@ of a project's suite. They build their own sample projects and import nothing bu
 plugin and this folder's helpers (shop_project.py).
 """
 
+import asyncio
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,10 +66,16 @@ def shop_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator["Browser"]:
-    """One headless Chromium for every browser test of the run (a launch costs a second or
-    two); each test opens a context of its own in it, so no page, cookie or storage is shared."""
+    """One headless Chromium for the browser tests of a module (a launch costs a second or two);
+    each test opens a context of its own in it, so no page, cookie or storage is shared.
+
+    Not one for the whole run: while Playwright's sync API lives it marks an asyncio loop as
+    running in the main thread, and an async test (anyio) that runs meanwhile in the same
+    process cannot start its own ("Cannot run the event loop while another loop is running").
+    Test orders keep a module's tests together, so a module's browser is gone before another
+    module's async tests run."""
     if not CHROMIUM.exists():
         pytest.skip(f"no Chromium at {CHROMIUM}: `apt-get install -y chromium` to run this test")
     # Imported here: the fast core never starts a browser.
@@ -82,6 +89,8 @@ def chromium() -> Iterator["Browser"]:
             yield browser
         finally:
             browser.close()
+    # Playwright gone, the main thread runs no loop again: what the async tests need.
+    assert asyncio._get_running_loop() is None
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
