@@ -121,9 +121,9 @@ def test_a_shard_without_its_record_cannot_be_merged(shop: Path) -> None:
 
 
 def test_cases_sharing_a_name_are_all_merged(shop: Path, tmp_path: Path) -> None:
-    """Some plugins report several cases under one test's name (schemathesis: one per
-    operation); a module skipped at collection is reported by every shard. Merged, the first
-    are all kept and the second once."""
+    """Some plugins report several tests under one name (schemathesis: one per operation),
+    split between shards like any others; a module skipped at collection is reported by every
+    shard. Merged, the first are all kept and the second once."""
 
     def shard(label: str, *names: str) -> merge_runs.Shard:
         directory = tmp_path / label
@@ -138,7 +138,7 @@ def test_cases_sharing_a_name_are_all_merged(shop: Path, tmp_path: Path) -> None
 
     whole = record.read(shop / "whole" / record.RECORD_FILE)
 
-    shards = [shard("1", "test_fuzz", "test_fuzz", "test_fuzz"), shard("2", "test_other")]
+    shards = [shard("1", "test_fuzz", "test_fuzz"), shard("2", "test_fuzz", "test_other")]
     path, problems = merge_runs.merge_junit(shards, tmp_path / "merged")
     assert problems == []
     assert path is not None

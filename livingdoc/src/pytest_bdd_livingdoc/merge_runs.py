@@ -199,9 +199,10 @@ def merge_junit(shards: list[Shard], out: Path) -> tuple[Path | None, list[RunEr
         for shard in shards
         if shard not in present
     ]
-    # One name may stand for several cases of one test (schemathesis reports each generated
-    # operation under its test's name), so a name is kept as often as the shard that has it
-    # most; a case every shard reports (a module skipped at collection) is still kept once.
+    # Each test ran in one shard (the record's merge refuses overlaps), but one name may stand
+    # for several tests (schemathesis names every operation's test after its function), so
+    # the shards' cases are all kept. What every shard reports about collection (a module
+    # skipped or failing to import: no class name) is kept as often as one shard has it.
     cases: dict[tuple[str, str], list[ET.Element]] = {}
     suites = []
     for shard in present:
@@ -214,7 +215,9 @@ def merge_junit(shards: list[Shard], out: Path) -> tuple[Path | None, list[RunEr
                 if key[0] != ERROR_CLASS:
                     in_shard[key].append(case)
         for key, found in in_shard.items():
-            if len(found) > len(cases.get(key, ())):
+            if key[0]:
+                cases.setdefault(key, []).extend(found)
+            elif len(found) > len(cases.get(key, ())):
                 cases[key] = found
     kept = [case for found in cases.values() for case in found]
     root = ET.Element("testsuites", name="pytest tests")
