@@ -1,41 +1,22 @@
 """features/service_health.feature: the health check, and a database that fails."""
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pytest_bdd import given, scenarios, then, when
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from app.database import get_db, make_engine
 from app.http_errors import DATABASE_UNAVAILABLE
 from step_defs.support import api
 from step_defs.support.context import ScenarioContext
 from step_defs.support.expect import expect_answer, expect_detail, expect_same
 from step_defs.support.types import step_text
-from tests.harness.overrides import overridden
 
 scenarios("service_health.feature")
 
 HEALTH_DOWN = "Database unavailable"
-
-
-@pytest.fixture
-def unreachable_database(app: FastAPI, client: TestClient, tmp_path: Path) -> Iterator[None]:
-    """Requests get a session on a database file that cannot be opened (after the harness's own
-    override, which the client sets up)."""
-    engine = make_engine(f"sqlite+pysqlite:///{tmp_path / 'missing-dir' / 'app.db'}")
-
-    def broken_db() -> Iterator[Session]:
-        with Session(engine) as session:
-            yield session
-
-    with overridden(app, get_db, broken_db):
-        yield
-    engine.dispose()
 
 
 def _commit_that_dies_once(original: Callable[[Session], None]) -> Callable[[Session], None]:

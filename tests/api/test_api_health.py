@@ -1,32 +1,14 @@
 """GET /health: ok while the database answers, 503 when it does not."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.database import get_db, make_engine
+from app.database import make_engine
 from app.main import create_app
-from tests.harness.overrides import overridden
 from tests.harness.schema import build_database
-
-
-@pytest.fixture
-def unreachable_database(app: FastAPI, client: TestClient, tmp_path: Path) -> Iterator[None]:
-    """Requests get a session on a database file that cannot be opened."""
-    engine = make_engine(f"sqlite+pysqlite:///{tmp_path / 'missing-dir' / 'app.db'}")
-
-    def broken_db() -> Iterator[Session]:
-        with Session(engine) as session:
-            yield session
-
-    with overridden(app, get_db, broken_db):
-        yield
-    engine.dispose()
 
 
 def test_health_is_ok_while_the_database_answers(client: TestClient) -> None:

@@ -8,6 +8,7 @@ the end leaves the database exactly as the session fixture created it.
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from functools import partial
+from pathlib import Path
 from typing import Protocol
 
 import pytest
@@ -16,10 +17,11 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.database import make_engine
+from app.database import get_db, make_engine
 from app.models import Base
 from app.security import PasswordHasher
 from tests.harness.databases import is_postgres, target_url, throwaway_database
+from tests.harness.overrides import overridden
 from tests.harness.schema import create_schema
 from tests.support.factories import bind_factories
 
@@ -125,3 +127,19 @@ def request_sessions(app: FastAPI, connection: Connection, isolation: Isolation)
     finally:
         for name, factory in previous.items():
             setattr(state, name, factory)
+
+
+@pytest.fixture
+def unreachable_database(app: FastAPI, request_sessions: None, tmp_path: Path) -> Iterator[None]:
+    """Requests get a session on a database file that cannot be opened: a database that is
+    down, for the health check's and the error answers' tests (an override of `get_db` comes
+    before the harness's own sessions)."""
+    engine = make_engine(f"sqlite+pysqlite:///{tmp_path / 'missing-dir' / 'app.db'}")
+
+    def broken_db() -> Iterator[Session]:
+        with Session(engine) as session:
+            yield session
+
+    with overridden(app, get_db, broken_db):
+        yield
+    engine.dispose()
